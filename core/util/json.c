@@ -1,0 +1,474 @@
+/* jsmn is header-only: this is its one implementation unit in the core. */
+#define JSMN_IMPLEMENTATION_UNIT
+#include "util/json.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- writer ---- */
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t len;
+	uint32_t cp;
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xE0) == 0xC0) {
+		len = 2;
+		cp = c & 0x1F;
+	} else if ((c & 0xF0) == 0xE0) {
+		len = 3;
+		cp = c & 0x0F;
+	} else if ((c & 0xF8) == 0xF0) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	/* Reject overlong forms, surrogates and out-of-range code points. */
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+		return 0;
+	return len;
+}
+
+void vg_json_put_escaped(vg_buf *b, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t run = 0; /* start of the pending run of bytes that need no escaping */
+	for (size_t i = 0; i < n;) {
+		unsigned char c = s[i];
+		const char *esc = NULL;
+		char ubuf[8];
+		size_t adv = 1;
+		if (c == '"')
+			esc = "\\\"";
+		else if (c == '\\')
+			esc = "\\\\";
+		else if (c == '\n')
+			esc = "\\n";
+		else if (c == '\r')
+			esc = "\\r";
+		else if (c == '\t')
+			esc = "\\t";
+		else if (c == '\b')
+			esc = "\\b";
+		else if (c == '\f')
+			esc = "\\f";
+		else if (c < 0x20 || c == 0x7F) {
+			snprintf(ubuf, sizeof(ubuf), "\\u%04x", c);
+			esc = ubuf;
+		} else if (c >= 0x80) {
+			adv = utf8_seq_len(s + i, n - i);
+			if (adv == 0) {
+				esc = "\xEF\xBF\xBD"; /* U+FFFD */
+				adv = 1;
+			}
+		}
+		if (esc) {
+			vg_buf_append(b, s + run, i - run);
+			vg_buf_puts(b, esc);
+			run = i + adv;
+		}
+		i += adv;
+	}
+	vg_buf_append(b, s + run, n - run);
+}
+
+void vg_json_put_str(vg_buf *b, const char *s, size_t n)
+{
+	vg_buf_putc(b, '"');
+	vg_json_put_escaped(b, s, n);
+	vg_buf_putc(b, '"');
+}
+
+/* ---- reader ---- */
+
+static int depth_ok(const vg_json *j, int max_depth)
+{
+	/* jsmn keeps parent links; depth = length of the parent chain. Walk each token once by
+	 * memoizing depth in a small scratch array. */
+	int *depth = malloc(sizeof(int) * (size_t)(j->ntok ? j->ntok : 1));
+	if (!depth)
+		return -1;
+	int ok = 1;
+	for (int i = 0; i < j->ntok && ok; i++) {
+		int p = j->tok[i].parent;
+		depth[i] = p < 0 ? 0 : depth[p] + 1;
+		if (depth[i] > max_depth)
+			ok = 0;
+	}
+	free(depth);
+	return ok;
+}
+
+/* jsmn only checks a primitive's first character; JSON allows exactly true, false, null and
+ * numbers of the RFC 8259 grammar. */
+static bool valid_number(const char *p, size_t n)
+{
+	size_t i = 0;
+	if (i < n && p[i] == '-')
+		i++;
+	if (i >= n)
+		return false;
+	if (p[i] == '0')
+		i++;
+	else if (p[i] >= '1' && p[i] <= '9')
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+	else
+		return false;
+	if (i < n && p[i] == '.') {
+		size_t start = ++i;
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+		if (i == start)
+			return false;
+	}
+	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+		i++;
+		if (i < n && (p[i] == '+' || p[i] == '-'))
+			i++;
+		size_t start = i;
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+		if (i == start)
+			return false;
+	}
+	return i == n;
+}
+
+static int first_bad_primitive(const vg_json *j)
+{
+	for (int i = 0; i < j->ntok; i++) {
+		if (j->tok[i].type != JSMN_PRIMITIVE)
+			continue;
+		size_t n;
+		const char *p = vg_json_raw(j, i, &n);
+		if ((n == 4 && memcmp(p, "true", 4) == 0) || (n == 5 && memcmp(p, "false", 5) == 0) ||
+		    (n == 4 && memcmp(p, "null", 4) == 0) || valid_number(p, n))
+			continue;
+		return i;
+	}
+	return -1;
+}
+
+vg_rc vg_json_parse(vg_json *j, const char *text, size_t len, int max_depth, vg_err *err)
+{
+	memset(j, 0, sizeof(*j));
+	j->text = text;
+	j->len = len;
+	j->cap = 64;
+	for (;;) {
+		jsmntok_t *t = realloc(j->tok, sizeof(*t) * (size_t)j->cap);
+		if (!t) {
+			vg_json_free(j);
+			return vg_err_set(err, VG_ERR_NOMEM, "out of memory parsing JSON");
+		}
+		j->tok = t;
+		jsmn_parser p;
+		jsmn_init(&p);
+		int n = jsmn_parse(&p, text, len, j->tok, (unsigned)j->cap);
+		if (n == JSMN_ERROR_NOMEM) {
+			if (j->cap > (1 << 26)) {
+				vg_json_free(j);
+				return vg_err_set(err, VG_ERR_LIMIT, "JSON document has too many tokens");
+			}
+			j->cap *= 4;
+			continue;
+		}
+		if (n == JSMN_ERROR_INVAL) {
+			vg_json_free(j);
+			return vg_err_set(err, VG_ERR_PARSE, "invalid JSON at byte %u", p.pos);
+		}
+		if (n == JSMN_ERROR_PART) {
+			vg_json_free(j);
+			return vg_err_set(err, VG_ERR_PARSE, "truncated JSON (ends at byte %zu)", len);
+		}
+		if (n == 0) {
+			vg_json_free(j);
+			return vg_err_set(err, VG_ERR_PARSE, "empty JSON document");
+		}
+		j->ntok = n;
+		break;
+	}
+	/* jsmn accepts several top-level values; a document is exactly one. */
+	if (vg_json_skip(j, 0) != j->ntok) {
+		vg_json_free(j);
+		return vg_err_set(err, VG_ERR_PARSE, "unexpected data after the JSON value");
+	}
+	int bad = first_bad_primitive(j);
+	if (bad >= 0) {
+		int at = j->tok[bad].start;
+		vg_json_free(j);
+		return vg_err_set(err, VG_ERR_PARSE, "invalid JSON at byte %d: not a number, true, false or null", at);
+	}
+	int d = depth_ok(j, max_depth > 0 ? max_depth : 512);
+	if (d != 1) {
+		vg_json_free(j);
+		return d < 0 ? vg_err_set(err, VG_ERR_NOMEM, "out of memory parsing JSON")
+			     : vg_err_set(err, VG_ERR_LIMIT, "JSON nested too deeply");
+	}
+	return VG_OK;
+}
+
+void vg_json_free(vg_json *j)
+{
+	free(j->tok);
+	j->tok = NULL;
+	j->ntok = j->cap = 0;
+}
+
+int vg_json_skip(const vg_json *j, int t)
+{
+	/* A subtree is contiguous: advance while tokens start inside t's span. */
+	int end = j->tok[t].end;
+	int i = t + 1;
+	while (i < j->ntok && j->tok[i].start < end)
+		i++;
+	return i;
+}
+
+int vg_json_get(const vg_json *j, int obj, const char *key)
+{
+	if (obj < 0 || obj >= j->ntok || j->tok[obj].type != JSMN_OBJECT)
+		return -1;
+	int t = obj + 1;
+	for (int i = 0; i < j->tok[obj].size; i++) {
+		if (vg_json_str_eq(j, t, key))
+			return t + 1;
+		t = vg_json_skip(j, t + 1);
+	}
+	return -1;
+}
+
+int vg_json_at(const vg_json *j, int arr, int idx)
+{
+	if (arr < 0 || arr >= j->ntok || j->tok[arr].type != JSMN_ARRAY || idx < 0 || idx >= j->tok[arr].size)
+		return -1;
+	int t = arr + 1;
+	for (int i = 0; i < idx; i++)
+		t = vg_json_skip(j, t);
+	return t;
+}
+
+static bool valid(const vg_json *j, int t)
+{
+	return t >= 0 && t < j->ntok;
+}
+
+bool vg_json_is_str(const vg_json *j, int t)
+{
+	return valid(j, t) && j->tok[t].type == JSMN_STRING;
+}
+
+bool vg_json_is_obj(const vg_json *j, int t)
+{
+	return valid(j, t) && j->tok[t].type == JSMN_OBJECT;
+}
+
+bool vg_json_is_arr(const vg_json *j, int t)
+{
+	return valid(j, t) && j->tok[t].type == JSMN_ARRAY;
+}
+
+const char *vg_json_raw(const vg_json *j, int t, size_t *len)
+{
+	*len = (size_t)(j->tok[t].end - j->tok[t].start);
+	return j->text + j->tok[t].start;
+}
+
+static bool prim_eq(const vg_json *j, int t, const char *lit)
+{
+	size_t n;
+	const char *p;
+	if (!valid(j, t) || j->tok[t].type != JSMN_PRIMITIVE)
+		return false;
+	p = vg_json_raw(j, t, &n);
+	return n == strlen(lit) && memcmp(p, lit, n) == 0;
+}
+
+bool vg_json_is_bool(const vg_json *j, int t, bool *val)
+{
+	if (prim_eq(j, t, "true")) {
+		*val = true;
+		return true;
+	}
+	if (prim_eq(j, t, "false")) {
+		*val = false;
+		return true;
+	}
+	return false;
+}
+
+bool vg_json_is_null(const vg_json *j, int t)
+{
+	return prim_eq(j, t, "null");
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool read_hex4(const char *p, const char *end, uint32_t *out)
+{
+	if (end - p < 4)
+		return false;
+	uint32_t v = 0;
+	for (int i = 0; i < 4; i++) {
+		int h = hexval(p[i]);
+		if (h < 0)
+			return false;
+		v = (v << 4) | (uint32_t)h;
+	}
+	*out = v;
+	return true;
+}
+
+static void put_utf8(vg_buf *out, uint32_t cp)
+{
+	char u[4];
+	size_t n;
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xC0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xE0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		u[0] = (char)(0xF0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	vg_buf_append(out, u, n);
+}
+
+bool vg_json_str(const vg_json *j, int t, vg_buf *out)
+{
+	if (!vg_json_is_str(j, t))
+		return false;
+	size_t n;
+	const char *p = vg_json_raw(j, t, &n);
+	const char *end = p + n;
+	while (p < end) {
+		const char *bs = memchr(p, '\\', (size_t)(end - p));
+		if (!bs) {
+			vg_buf_append(out, p, (size_t)(end - p));
+			break;
+		}
+		vg_buf_append(out, p, (size_t)(bs - p));
+		p = bs + 1;
+		if (p >= end)
+			return false;
+		char c = *p++;
+		switch (c) {
+		case '"': vg_buf_putc(out, '"'); break;
+		case '\\': vg_buf_putc(out, '\\'); break;
+		case '/': vg_buf_putc(out, '/'); break;
+		case 'b': vg_buf_putc(out, '\b'); break;
+		case 'f': vg_buf_putc(out, '\f'); break;
+		case 'n': vg_buf_putc(out, '\n'); break;
+		case 'r': vg_buf_putc(out, '\r'); break;
+		case 't': vg_buf_putc(out, '\t'); break;
+		case 'u': {
+			uint32_t cp, lo;
+			if (!read_hex4(p, end, &cp))
+				return false;
+			p += 4;
+			if (cp >= 0xD800 && cp <= 0xDBFF && end - p >= 6 && p[0] == '\\' && p[1] == 'u' &&
+			    read_hex4(p + 2, end, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				p += 6;
+			} else if (cp >= 0xD800 && cp <= 0xDFFF) {
+				cp = 0xFFFD; /* lone surrogate */
+			}
+			put_utf8(out, cp);
+			break;
+		}
+		default:
+			return false;
+		}
+	}
+	return true;
+}
+
+bool vg_json_str_eq(const vg_json *j, int t, const char *s)
+{
+	if (!vg_json_is_str(j, t))
+		return false;
+	size_t n, sl = strlen(s);
+	const char *p = vg_json_raw(j, t, &n);
+	if (!memchr(p, '\\', n))
+		return n == sl && memcmp(p, s, n) == 0;
+	vg_buf b;
+	vg_buf_init(&b);
+	bool eq = vg_json_str(j, t, &b) && b.len == sl && memcmp(b.data, s, sl) == 0;
+	vg_buf_free(&b);
+	return eq;
+}
+
+static bool prim_copy(const vg_json *j, int t, char *tmp, size_t cap)
+{
+	if (!valid(j, t) || j->tok[t].type != JSMN_PRIMITIVE)
+		return false;
+	size_t n;
+	const char *p = vg_json_raw(j, t, &n);
+	if (n == 0 || n >= cap)
+		return false;
+	memcpy(tmp, p, n);
+	tmp[n] = '\0';
+	return true;
+}
+
+bool vg_json_int(const vg_json *j, int t, int64_t *out)
+{
+	char tmp[32], *end;
+	if (!prim_copy(j, t, tmp, sizeof(tmp)))
+		return false;
+	errno = 0;
+	long long v = strtoll(tmp, &end, 10);
+	if (errno || *end)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool vg_json_uint(const vg_json *j, int t, uint64_t *out)
+{
+	char tmp[32], *end;
+	if (!prim_copy(j, t, tmp, sizeof(tmp)) || tmp[0] == '-')
+		return false;
+	errno = 0;
+	unsigned long long v = strtoull(tmp, &end, 10);
+	if (errno || *end)
+		return false;
+	*out = v;
+	return true;
+}
