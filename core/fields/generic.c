@@ -6,6 +6,8 @@
 
 #include <vigil/scap_events.h>
 
+#include "util/timefmt.h"
+
 enum generic_id {
 	G_NUM,
 	G_TIME,
@@ -61,44 +63,6 @@ const char *vg_generic_event_name(uint16_t type)
 	return info ? info->name : "unknown";
 }
 
-static void split_time(uint64_t ts, struct tm *tm, unsigned *ns, int utc)
-{
-	time_t sec = (time_t)(ts / 1000000000ull);
-	*ns = (unsigned)(ts % 1000000000ull);
-	if (utc)
-		gmtime_r(&sec, tm);
-	else
-		localtime_r(&sec, tm);
-}
-
-void vg_generic_fmt_time(uint64_t ts, char *out, size_t cap)
-{
-	struct tm tm;
-	unsigned ns;
-	split_time(ts, &tm, &ns, 0);
-	snprintf(out, cap, "%02d:%02d:%02d.%09u", tm.tm_hour, tm.tm_min, tm.tm_sec, ns);
-}
-
-void vg_generic_fmt_iso8601(uint64_t ts, char *out, size_t cap)
-{
-	struct tm tm;
-	unsigned ns;
-	split_time(ts, &tm, &ns, 1);
-	snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%09u+0000", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ns);
-}
-
-static void fmt_datetime(uint64_t ts, char *out, size_t cap, int with_ns)
-{
-	struct tm tm;
-	unsigned ns;
-	split_time(ts, &tm, &ns, 0);
-	int n = snprintf(out, cap, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	if (with_ns && n > 0 && (size_t)n < cap)
-		snprintf(out + n, cap - (size_t)n, ".%09u", ns);
-}
-
 /* Returns a one-element value array in the event's scratch arena. */
 static vg_value *one_value(vg_evctx *ev, vg_values *out)
 {
@@ -138,24 +102,24 @@ static vg_rc put_str(vg_evctx *ev, vg_values *out, const char *s, int copy)
 
 static vg_rc extract_time(vg_evctx *ev, uint32_t id, vg_values *out)
 {
-	char buf[64];
+	char buf[VG_TIMEFMT_MAX];
 	uint64_t ts = ev->evt->ts;
 	switch (id) {
 	case G_TIME:
-		vg_generic_fmt_time(ts, buf, sizeof(buf));
+		vg_timefmt_local(ts, buf);
 		break;
 	case G_TIME_S:
-		vg_generic_fmt_time(ts, buf, sizeof(buf));
-		buf[8] = '\0';
+		vg_timefmt_local(ts, buf);
+		buf[8] = '\0'; /* HH:MM:SS */
 		break;
 	case G_TIME_ISO8601:
-		vg_generic_fmt_iso8601(ts, buf, sizeof(buf));
+		vg_timefmt_iso8601(ts, "+0000", buf);
 		break;
 	case G_DATETIME:
-		fmt_datetime(ts, buf, sizeof(buf), 1);
+		vg_timefmt_datetime(ts, 1, buf);
 		break;
 	default:
-		fmt_datetime(ts, buf, sizeof(buf), 0);
+		vg_timefmt_datetime(ts, 0, buf);
 		break;
 	}
 	return put_str(ev, out, buf, 1);

@@ -24,8 +24,4 @@ vg_rc vg_generic_register(vg_fields *reg, vg_generic_source *src, vg_err *err);
  * "unknown" for codes vigil does not know. */
 const char *vg_generic_event_name(uint16_t type);
 
-/* Formats ns since epoch; buffers must hold at least 40 bytes. */
-void vg_generic_fmt_time(uint64_t ts, char *out, size_t cap);      /* local HH:MM:SS.nnnnnnnnn */
-void vg_generic_fmt_iso8601(uint64_t ts, char *out, size_t cap);   /* UTC ...T...+0000 */
-
 #endif

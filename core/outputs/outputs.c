@@ -18,6 +18,7 @@
 #include "outputs/sink_syslog.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/timefmt.h"
 
 typedef struct slot {
 	vg_buf line;
@@ -63,19 +64,16 @@ static const char *priority_name(int p)
 
 static void put_time_local(vg_buf *out, uint64_t ts)
 {
-	time_t secs = (time_t)(ts / 1000000000u);
-	struct tm tm;
-	localtime_r(&secs, &tm);
-	vg_buf_printf(out, "%02d:%02d:%02d.%09" PRIu64, tm.tm_hour, tm.tm_min, tm.tm_sec, ts % 1000000000u);
+	char t[VG_TIMEFMT_MAX];
+	vg_timefmt_local(ts, t);
+	vg_buf_puts(out, t);
 }
 
 static void put_time_iso(vg_buf *out, uint64_t ts, const char *zone)
 {
-	time_t secs = (time_t)(ts / 1000000000u);
-	struct tm tm;
-	gmtime_r(&secs, &tm);
-	vg_buf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02d.%09" PRIu64 "%s", tm.tm_year + 1900, tm.tm_mon + 1,
-		      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts % 1000000000u, zone);
+	char t[VG_TIMEFMT_MAX];
+	vg_timefmt_iso8601(ts, zone, t);
+	vg_buf_puts(out, t);
 }
 
 /* "<time>: <Priority> " — the text line's prefix (only digits, letters and punctuation, so it
