@@ -165,9 +165,39 @@ static int first_bad_primitive(const vg_json *j)
 	return -1;
 }
 
+/* jsmn walks parent links when closing containers, so its time grows with tokens x depth:
+ * refuse deep documents with a linear scan before tokenizing (strings skipped, escapes
+ * honoured). */
+static bool nesting_within(const char *text, size_t len, int max_depth)
+{
+	int depth = 0;
+	bool in_str = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '[' || c == '{') {
+			if (++depth > max_depth)
+				return false;
+		} else if (c == ']' || c == '}') {
+			depth--;
+		}
+	}
+	return true;
+}
+
 vg_rc vg_json_parse(vg_json *j, const char *text, size_t len, int max_depth, vg_err *err)
 {
 	memset(j, 0, sizeof(*j));
+	if (max_depth <= 0)
+		max_depth = 512;
+	if (!nesting_within(text, len, max_depth))
+		return vg_err_set(err, VG_ERR_LIMIT, "JSON nested too deeply (more than %d levels)", max_depth);
 	j->text = text;
 	j->len = len;
 	j->cap = 64;
@@ -215,7 +245,7 @@ vg_rc vg_json_parse(vg_json *j, const char *text, size_t len, int max_depth, vg_
 		vg_json_free(j);
 		return vg_err_set(err, VG_ERR_PARSE, "invalid JSON at byte %d: not a number, true, false or null", at);
 	}
-	int d = depth_ok(j, max_depth > 0 ? max_depth : 512);
+	int d = depth_ok(j, max_depth);
 	if (d != 1) {
 		vg_json_free(j);
 		return d < 0 ? vg_err_set(err, VG_ERR_NOMEM, "out of memory parsing JSON")

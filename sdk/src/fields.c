@@ -128,3 +128,16 @@ char *vsdk_fields_json(const vsdk_field *fields, size_t n)
 	}
 	return b.s;
 }
+
+const char *vsdk_fields_json_into(const vsdk_field *fields, size_t n, char *buf, size_t cap)
+{
+	char *json = vsdk_fields_json(fields, n);
+	size_t len = json ? strlen(json) : 0;
+	const char *ret = NULL;
+	if (json && len < cap) {
+		memcpy(buf, json, len + 1);
+		ret = buf;
+	}
+	free(json);
+	return ret;
+}

@@ -7,6 +7,8 @@
 
 #define JSMN_STATIC
 #define JSMN_STRICT
+/* With parent links, closing a container walks only its ancestors (not every earlier token). */
+#define JSMN_PARENT_LINKS
 #include <jsmn.h>
 
 #include <vigil/plugin_sdk.h>
@@ -44,6 +46,35 @@ static bool vsdk_json_blank(const char *s, size_t n)
 	return true;
 }
 
+/* jsmn's cost grows with tokens × nesting depth, so hostile deeply nested input would be
+ * quadratic: refuse it with a linear pre-scan before tokenizing. */
+enum { VSDK_JSON_MAX_DEPTH = 256 };
+
+static bool vsdk_json_depth_ok(const char *s, size_t n, size_t *where)
+{
+	bool in_str = false;
+	int depth = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '[' || c == '{') {
+			if (++depth > VSDK_JSON_MAX_DEPTH) {
+				*where = i;
+				return false;
+			}
+		} else if (c == ']' || c == '}') {
+			depth--;
+		}
+	}
+	return true;
+}
+
 static bool vsdk_json_grow(vsdk_json *j)
 {
 	int cap = j->cap ? j->cap * 2 : 64;
@@ -65,6 +96,11 @@ bool vsdk_json_load(vsdk_json *j, const char *text, size_t len, vsdk_error *err)
 	}
 	j->text = text;
 	j->len = len;
+	size_t where;
+	if (!vsdk_json_depth_ok(text, len, &where)) {
+		vsdk_error_set(err, "invalid JSON at byte %zu: nested deeper than %d levels", where, VSDK_JSON_MAX_DEPTH);
+		return false;
+	}
 	for (;;) {
 		jsmn_parser p;
 		/* jsmn only counts tokens when given no array: always hand it one. */

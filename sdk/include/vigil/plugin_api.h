@@ -71,12 +71,12 @@ typedef enum ss_plugin_rc {
 	SS_PLUGIN_FAILURE = 1,
 	SS_PLUGIN_TIMEOUT = -1,
 	SS_PLUGIN_EOF = 2,
-	SS_PLUGIN_NOT_SUPPORTED = 3,
+	SS_PLUGIN_NOT_SUPPORTED = 3
 } ss_plugin_rc;
 
 typedef enum ss_plugin_schema_type {
 	SS_PLUGIN_SCHEMA_NONE = 0,
-	SS_PLUGIN_SCHEMA_JSON = 1,
+	SS_PLUGIN_SCHEMA_JSON = 1
 } ss_plugin_schema_type;
 
 /* Same numeric values as libscap's PT_* parameter types. */
@@ -87,7 +87,7 @@ typedef enum ss_plugin_field_type {
 	FTYPE_ABSTIME = 21,
 	FTYPE_BOOL = 25,
 	FTYPE_IPADDR = 40,
-	FTYPE_IPNET = 41,
+	FTYPE_IPNET = 41
 } ss_plugin_field_type;
 
 typedef enum ss_plugin_state_type {
@@ -101,7 +101,7 @@ typedef enum ss_plugin_state_type {
 	SS_PLUGIN_ST_UINT64 = 8,
 	SS_PLUGIN_ST_STRING = 9,
 	SS_PLUGIN_ST_TABLE = 10,
-	SS_PLUGIN_ST_BOOL = 25,
+	SS_PLUGIN_ST_BOOL = 25
 } ss_plugin_state_type;
 
 typedef enum ss_plugin_log_severity {
@@ -112,12 +112,12 @@ typedef enum ss_plugin_log_severity {
 	SS_PLUGIN_LOG_SEV_NOTICE = 5,
 	SS_PLUGIN_LOG_SEV_INFO = 6,
 	SS_PLUGIN_LOG_SEV_DEBUG = 7,
-	SS_PLUGIN_LOG_SEV_TRACE = 8,
+	SS_PLUGIN_LOG_SEV_TRACE = 8
 } ss_plugin_log_severity;
 
 typedef enum ss_plugin_metric_type {
 	SS_PLUGIN_METRIC_TYPE_MONOTONIC = 0,
-	SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC = 1,
+	SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC = 1
 } ss_plugin_metric_type;
 
 typedef enum ss_plugin_metric_value_type {
@@ -127,7 +127,7 @@ typedef enum ss_plugin_metric_value_type {
 	SS_PLUGIN_METRIC_VALUE_TYPE_S64 = 3,
 	SS_PLUGIN_METRIC_VALUE_TYPE_D = 4,
 	SS_PLUGIN_METRIC_VALUE_TYPE_F = 5,
-	SS_PLUGIN_METRIC_VALUE_TYPE_I = 6,
+	SS_PLUGIN_METRIC_VALUE_TYPE_I = 6
 } ss_plugin_metric_value_type;
 
 /* 4 bytes since API 3.0; values 0/1. */

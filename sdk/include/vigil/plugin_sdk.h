@@ -55,7 +55,8 @@ typedef struct vsdk_logger {
 	ss_plugin_log_fn_t fn; /* may be NULL (hosts older than 3.3): messages are dropped */
 } vsdk_logger;
 
-/* Remembers the host's log function from init's input (in is only read). */
+/* Remembers the host's log function from init's input (in is only read). log_fn exists since API
+ * 3.3: a plugin using this must declare "3.3.0" or later in plugin_get_required_api_version. */
 void vsdk_logger_init(vsdk_logger *l, const ss_plugin_init_input *in);
 /* Formats and hands one line to the host (component = the plugin's name). */
 void vsdk_log(const vsdk_logger *l, ss_plugin_log_severity sev, const char *fmt, ...) VSDK_PRINTF(3, 4);
@@ -116,8 +117,12 @@ typedef struct vsdk_field {
 } vsdk_field;
 
 /* Builds the get_fields JSON for fields[0..n). Returns a malloc'ed string the caller owns (free()),
- * or NULL on allocation failure. Typical use: build once in a static on first plugin_get_fields. */
+ * or NULL on allocation failure. */
 char *vsdk_fields_json(const vsdk_field *fields, size_t n);
+/* Same, written into buf[0..cap) (typically a static buffer returned by plugin_get_fields, so
+ * nothing leaks when the host unloads the plugin). Returns buf, or NULL when it does not fit or
+ * memory runs out: the host then refuses the plugin with a clear error, nothing is truncated. */
+const char *vsdk_fields_json_into(const vsdk_field *fields, size_t n, char *buf, size_t cap);
 
 /* ---- extracted values ---------------------------------------------------------------------- */
 
@@ -155,7 +160,8 @@ typedef struct vsdk_json vsdk_json;
 vsdk_json *vsdk_json_new(void);
 void vsdk_json_free(vsdk_json *j);
 /* Parses text[0..len) (the text is borrowed until the next load). An empty or all-blank text is
- * loaded as {}. On failure writes the reason (with byte offset) to err and returns false. */
+ * loaded as {}. Nesting deeper than 256 levels is refused (bounds the parsing cost of hostile
+ * input). On failure writes the reason (with byte offset) to err and returns false. */
 bool vsdk_json_load(vsdk_json *j, const char *text, size_t len, vsdk_error *err);
 
 typedef enum vsdk_json_rc {

@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/json.h"
@@ -125,5 +126,28 @@ Test(json_reader, accepts_every_number_form)
 	vg_json j;
 	vg_err e;
 	cr_assert_eq(vg_json_parse(&j, doc, strlen(doc), 0, &e), VG_OK, "%s", e.msg);
+	vg_json_free(&j);
+}
+
+Test(json_reader, deep_nesting_is_refused_before_tokenizing, .timeout = 5)
+{
+	/* 200k levels would take jsmn minutes (tokens x depth); the pre-scan answers at once. */
+	size_t n = 200000;
+	char *doc = malloc(2 * n);
+	memset(doc, '[', n);
+	memset(doc + n, ']', n);
+	vg_json j;
+	vg_err e;
+	cr_assert_eq(vg_json_parse(&j, doc, 2 * n, 0, &e), VG_ERR_LIMIT);
+	cr_assert(strstr(e.msg, "nested too deeply"), "%s", e.msg);
+	free(doc);
+}
+
+Test(json_reader, brackets_inside_strings_do_not_count_as_nesting)
+{
+	const char *doc = "{\"a\": \"[[[[[[[[[[\\\"{{{{{{\"}";
+	vg_json j;
+	vg_err e;
+	cr_assert_eq(vg_json_parse(&j, doc, strlen(doc), 2, &e), VG_OK, "%s", e.msg);
 	vg_json_free(&j);
 }

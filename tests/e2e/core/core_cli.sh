@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# End-to-end: the vigil binary with the host's test plugins. Checks dumped events, listings,
+# one-line refusals with the documented exit codes, -M and clean shutdown on SIGTERM.
+set -uo pipefail
+source "$(dirname "$0")/../lib.sh"
+plugins=${1:?test plugin directory}
+vigil=${VIGIL_BIN:?}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+
+config() { # config NAME LIB OPEN_PARAMS
+	cat >"$work/$1.yaml" <<YAML
+engine:
+  kind: nodriver
+plugins:
+  - name: tp
+    library_path: $2
+    open_params: "$3"
+YAML
+}
+
+# 1. Events are dumped in order with numbers, source and the plugin's text.
+config good "$plugins/libtp_good.so" "E2TE1"
+"$vigil" -c "$work/good.yaml" --dump-events --stats >"$work/out" 2>"$work/err"
+expect_eq "$?" 0 "dump exit code"
+expect_eq "$(wc -l <"$work/out")" 3 "three events dumped"
+expect_eq "$(awk '{print $1, $3, $4}' "$work/out" | tr '\n' ';')" "1 tp tp;2 tp tp;3 tp tp;" "evt.num/source/plugin columns"
+expect_grep "tp event 2" "$work/out" "event_to_string text"
+expect_grep "events=3 timeouts=1" "$work/err" "stats at exit"
+
+# 2. Field listing of a plugin source includes the generic and the plugin's fields.
+"$vigil" -c "$work/good.yaml" --list tp -N >"$work/list"
+expect_eq "$?" 0 "--list exit code"
+expect_grep "^evt.num$" "$work/list" "generic field listed"
+expect_grep "^evt.plugininfo$" "$work/list" "generic plugininfo listed"
+"$vigil" -c "$work/good.yaml" --list --format json >"$work/list.json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[0]["source"]=="tp"; assert any(f["name"]=="evt.time" for f in d[0]["fields"])' "$work/list.json" && ok || bad "--list --format json is valid JSON with the tp source"
+"$vigil" -c "$work/good.yaml" --list nosuchsource >/dev/null 2>"$work/err"
+expect_eq "$?" 2 "--list of an unknown source"
+
+# 3. --list-plugins / --plugin-info.
+"$vigil" -c "$work/good.yaml" --list-plugins >"$work/plugins"
+expect_grep "Capabilities: sourcing extraction" "$work/plugins" "capabilities listed"
+expect_grep "Event source: tp (id 999)" "$work/plugins" "source and id listed"
+"$vigil" -c "$work/good.yaml" --plugin-info tp >"$work/info"
+expect_grep "Suggested open params" "$work/info" "open params shown"
+
+# 4. Refusals: one line naming the plugin and the reason, exit code 4, no crash.
+refuse() { # refuse VARIANT EXPECTED_TEXT
+	config refuse "$plugins/lib$1.so" "E1"
+	"$vigil" -c "$work/refuse.yaml" --dry-run >/dev/null 2>"$work/err"
+	local rc=$?
+	expect_eq "$rc" 4 "$1 exit code"
+	expect_grep "$2" "$work/err" "$1 reason"
+	expect_grep "lib$1.so" "$work/err" "$1 names the plugin path"
+}
+refuse tp_major "3.12.0"
+refuse tp_no_next "next_batch"
+refuse tp_init_fail "init"
+config missing "$work/nonexistent.so" "E1"
+"$vigil" -c "$work/missing.yaml" --dry-run >/dev/null 2>"$work/err"
+expect_eq "$?" 4 "missing plugin file"
+
+# 5. A failing source (events then FAILURE) stops vigil with exit code 1 after delivering them.
+config fail "$plugins/libtp_good.so" "E1F2"
+"$vigil" -c "$work/fail.yaml" --dump-events >"$work/out" 2>"$work/err"
+expect_eq "$?" 1 "source failure exit code"
+expect_eq "$(wc -l <"$work/out")" 3 "events before the failure delivered"
+
+# 6. -M stops an endless source; SIGTERM stops cleanly with exit 0.
+# 240 TIMEOUTs with the engine's idle backoff (up to 10 ms each) keep the source alive ~2 s.
+config endless "$plugins/libtp_good.so" "$(printf 'T%.0s' $(seq 240))"
+start=$(date +%s%N)
+"$vigil" -c "$work/endless.yaml" -M 0.5 >/dev/null 2>"$work/err"
+expect_eq "$?" 0 "-M exit code"
+expect_grep "stopping: run duration" "$work/err" "-M reason logged"
+elapsed=$((($(date +%s%N) - start) / 1000000))
+[ "$elapsed" -ge 400 ] && [ "$elapsed" -lt 5000 ] && ok || bad "-M 0.5 took ${elapsed} ms"
+"$vigil" -c "$work/endless.yaml" >/dev/null 2>"$work/err" &
+pid=$!
+for _ in $(seq 50); do grep -q "vigil ready" "$work/err" && break; sleep 0.1; done
+sleep 0.2
+if kill -TERM "$pid" 2>/dev/null; then ok; else bad "vigil had already exited before SIGTERM"; fi
+wait "$pid"
+expect_eq "$?" 0 "SIGTERM exit code"
+expect_grep "stopping: stop requested" "$work/err" "shutdown reason logged"
+
+# 7. Bad command line and bad config.
+"$vigil" --bogus >/dev/null 2>&1
+expect_eq "$?" 2 "unknown flag"
+printf 'json_output: [unclosed\n' >"$work/broken.yaml"
+"$vigil" -c "$work/broken.yaml" --dry-run >/dev/null 2>"$work/err"
+expect_eq "$?" 3 "broken config"
+expect_grep "broken.yaml:" "$work/err" "config error names the file"
+
+finish
