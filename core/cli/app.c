@@ -10,6 +10,8 @@
 #include "cli/dump.h"
 #include "cli/listing.h"
 #include "config/config.h"
+#include "engine/detect.h"
+#include "engine/drops.h"
 #include "engine/engine.h"
 #include "outputs/outputs.h"
 #include "util/json.h"
@@ -22,6 +24,8 @@ struct vg_app {
 	const char *const *rules_files; /* -r (borrowed from argv) or the config's list */
 	size_t n_rules_files;
 	vg_engine *engine;
+	vg_detect *detect;
+	vg_drops *drops;
 	vg_outputs *outputs;
 	_Atomic(vg_engine *) running;   /* set while sources run, for signal handlers */
 	_Atomic(vg_outputs *) live_outputs;
@@ -65,6 +69,8 @@ void vg_app_free(vg_app *app)
 {
 	if (!app)
 		return;
+	vg_detect_free(app->detect);
+	vg_drops_free(app->drops);
 	vg_outputs_free(app->outputs);
 	vg_engine_free(app->engine);
 	if (app->cfg_loaded)
@@ -233,7 +239,87 @@ static int gvisor_config(vg_app *app)
 	return code;
 }
 
+/* ---- rules ---- */
+
+/* Warnings are logged one per line; errors go to stderr too so a failing start says why. */
+static void report_result(const vg_rules_result *res)
+{
+	vg_buf b;
+	vg_buf_init(&b);
+	for (uint32_t i = 0; i < res->n; i++) {
+		vg_buf_reset(&b);
+		vg_rules_result_format_diag(&res->diags[i], &b);
+		vg_log(res->diags[i].error ? VG_LOG_ERR : VG_LOG_WARN, "rules", "%s", b.data);
+	}
+	vg_buf_free(&b);
+}
+
+static int validate(vg_app *app)
+{
+	vg_rules_result *res = NULL;
+	vg_err err;
+	vg_err_clear(&err);
+	vg_rc rc = vg_detect_validate(&app->cfg, app->engine, app->cli->validate.v, app->cli->validate.n, &res, &err);
+	vg_buf out;
+	vg_buf_init(&out);
+	if (res && app->cfg.json_output)
+		vg_rules_result_json(res, &out);
+	else if (res)
+		vg_rules_result_text(res, &out);
+	else
+		vg_buf_printf(&out, "%s", err.msg);
+	puts(out.data);
+	vg_buf_free(&out);
+	vg_rules_result_free(res);
+	return rc == VG_OK ? VG_EXIT_OK : VG_EXIT_CONFIG;
+}
+
+static int load_rules(vg_app *app)
+{
+	vg_rules_result *res = NULL;
+	vg_err err;
+	vg_err_clear(&err);
+	vg_rc rc = vg_detect_new(&app->cfg, app->engine, app->outputs, app->rules_files, app->n_rules_files,
+				 &app->detect, &res, &err);
+	if (res)
+		report_result(res);
+	vg_rules_result_free(res);
+	if (rc != VG_OK) {
+		fprintf(stderr, "vigil: %s\n", err.msg);
+		return VG_EXIT_CONFIG;
+	}
+	return VG_EXIT_OK;
+}
+
+static int list_rules(vg_app *app)
+{
+	vg_buf out;
+	vg_buf_init(&out);
+	int code = VG_EXIT_OK;
+	const vg_rules *rules = vg_detect_rules(app->detect);
+	if (app->cli->describe_rule) {
+		if (vg_rules_describe(rules, app->cli->describe_rule, &out) != VG_OK) {
+			fprintf(stderr, "vigil: -l: no rule is called '%s'\n", app->cli->describe_rule);
+			code = VG_EXIT_USAGE;
+		}
+	} else if (app->cfg.json_output) {
+		vg_rules_list_json(rules, &out);
+	} else {
+		vg_rules_list_text(rules, &out);
+	}
+	fputs(out.data, stdout);
+	if (out.len && out.data[out.len - 1] != '\n')
+		fputc('\n', stdout);
+	vg_buf_free(&out);
+	return code;
+}
+
 /* ---- running ---- */
+
+static bool check_drops(void *ud, vg_source *const *sources, uint32_t n, uint64_t now_ns)
+{
+	return vg_drops_check(ud, sources, n, now_ns);
+}
 
 static void dump_event(void *ud, vg_source *src, vg_evctx *ev)
 {
@@ -263,12 +349,16 @@ static int run_sources(vg_app *app)
 {
 	vg_err err;
 	vg_err_clear(&err);
-	if (vg_outputs_new(&app->cfg, &app->outputs, &err) != VG_OK || vg_outputs_start(app->outputs, &err) != VG_OK)
-		return fail(VG_EXIT_CONFIG, &err);
-	/* Opening a source is a plugin phase too (e.g. the eBPF driver cannot load). */
+	if (vg_outputs_start(app->outputs, &err) != VG_OK)
+		return fail(VG_EXIT_RUNTIME, &err);
 	atomic_store(&app->live_outputs, app->outputs);
+	if (!(app->drops = vg_drops_new(&app->cfg, app->outputs)))
+		return VG_EXIT_RUNTIME;
+	vg_engine_on_tick(app->engine, check_drops, app->drops);
 	if (app->cli->dump_events)
 		vg_engine_on_event(app->engine, dump_event, app);
+	else
+		vg_detect_attach(app->detect);
 	atomic_store(&app->running, app->engine);
 	vg_info("vigil ready: %u source(s), hostname %s", vg_engine_source_count(app->engine),
 		vg_engine_hostname(app->engine));
@@ -277,6 +367,8 @@ static int run_sources(vg_app *app)
 	vg_outputs_flush_and_stop(app->outputs);
 	if (app->cli->stats) {
 		vg_engine_print_stats(app->engine, stderr);
+		if (app->detect)
+			vg_detect_print_stats(app->detect, stderr);
 		vg_outputs_stats st;
 		vg_outputs_stats_get(app->outputs, &st);
 		fprintf(stderr, "outputs: submitted=%llu dropped=%llu\n", (unsigned long long)st.submitted,
@@ -305,7 +397,20 @@ int vg_app_main(vg_app *app)
 		return plugin_info(app, cli->plugin_info);
 	if (cli->list_fields)
 		return list_fields(app);
+	if (cli->validate.n)
+		return validate(app);
+	vg_err err;
+	vg_err_clear(&err);
+	/* Outputs exist (not yet started) before rules load: rules keep a pointer to them. */
+	if (!cli->dump_events && vg_outputs_new(&app->cfg, &app->outputs, &err) != VG_OK)
+		return fail(VG_EXIT_CONFIG, &err);
+	if (!cli->dump_events && (code = load_rules(app)) != VG_EXIT_OK)
+		return code;
+	if (cli->list_rules || cli->describe_rule)
+		return list_rules(app);
 	if (cli->dry_run)
 		return VG_EXIT_OK;
+	if (cli->dump_events && vg_outputs_new(&app->cfg, &app->outputs, &err) != VG_OK)
+		return fail(VG_EXIT_CONFIG, &err);
 	return run_sources(app);
 }

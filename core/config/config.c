@@ -26,32 +26,6 @@ struct vg_config_private {
 	size_t n_enabled;
 };
 
-/* ---- priorities ---- */
-
-static const char *const priority_names[] = {
-	"Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Informational", "Debug",
-};
-
-const char *vg_config_priority_name(int priority)
-{
-	return priority >= 0 && priority < 8 ? priority_names[priority] : NULL;
-}
-
-bool vg_config_priority_parse(const char *name, int *out)
-{
-	for (int i = 0; i < 8; i++) {
-		if (strcasecmp(name, priority_names[i]) == 0) {
-			*out = i;
-			return true;
-		}
-	}
-	if (strcasecmp(name, "info") == 0) {
-		*out = 6;
-		return true;
-	}
-	return false;
-}
-
 /* ---- defaults ---- */
 
 static const char *default_rules_files[] = { VIGIL_RULES_DIR };
@@ -61,8 +35,8 @@ void vg_config_defaults(vg_config *c)
 	memset(c, 0, sizeof(*c));
 	c->rules_files = default_rules_files;
 	c->n_rules_files = 1;
-	c->priority = 7;
-	c->rule_matching = VG_RULE_MATCHING_FIRST;
+	c->priority = VG_PRIO_DEBUG;
+	c->rule_matching_all = false;
 	c->json_include_output_property = true;
 	c->json_include_tags_property = true;
 	c->json_include_output_fields_property = true;
@@ -218,7 +192,7 @@ static vg_rc set_typed(loader *l, const key_spec *k, const vg_yaml_node *n)
 
 static vg_rc key_priority(loader *l, const char *path, const vg_yaml_node *n)
 {
-	if (n->kind != VG_YAML_SCALAR || !vg_config_priority_parse(n->str, &l->c->priority))
+	if (n->kind != VG_YAML_SCALAR || !vg_priority_parse(n->str, &l->c->priority))
 		return type_error(l, path, n, "a priority (emergency, alert, critical, error, warning, notice, "
 					      "informational, debug)");
 	return VG_OK;
@@ -227,9 +201,9 @@ static vg_rc key_priority(loader *l, const char *path, const vg_yaml_node *n)
 static vg_rc key_rule_matching(loader *l, const char *path, const vg_yaml_node *n)
 {
 	if (n->kind == VG_YAML_SCALAR && strcmp(n->str, "first") == 0)
-		l->c->rule_matching = VG_RULE_MATCHING_FIRST;
+		l->c->rule_matching_all = false;
 	else if (n->kind == VG_YAML_SCALAR && strcmp(n->str, "all") == 0)
-		l->c->rule_matching = VG_RULE_MATCHING_ALL;
+		l->c->rule_matching_all = true;
 	else
 		return type_error(l, path, n, "'first' or 'all'");
 	return VG_OK;

@@ -22,13 +22,10 @@
 #include <stdint.h>
 
 #include "config/yamldoc.h"
+#include "rules/priority.h"
 #include "util/err.h"
 #include "util/log.h"
 
-typedef enum vg_config_rule_matching {
-	VG_RULE_MATCHING_FIRST = 0, /* stop at the first matching rule per event (Falco default) */
-	VG_RULE_MATCHING_ALL = 1,
-} vg_config_rule_matching;
 
 typedef enum vg_config_engine_kind {
 	VG_ENGINE_MODERN_EBPF = 0,
@@ -75,8 +72,8 @@ typedef struct vg_config {
 	size_t n_rules_files;
 	vg_config_rule_selector *rules; /* `rules:` enable/disable selectors */
 	size_t n_rules;
-	int priority;                   /* minimum severity loaded: syslog number 0..7 (default 7 = debug) */
-	vg_config_rule_matching rule_matching;
+	vg_priority priority;           /* minimum severity loaded (default debug = every rule) */
+	bool rule_matching_all;         /* rule_matching: all (default first: stop at the first match) */
 	const vg_yaml_node *append_output; /* raw `append_output` list for the rules engine, or NULL */
 	vg_config_kv *static_fields;       /* `static_fields` map in order */
 	size_t n_static_fields;
@@ -186,9 +183,5 @@ void vg_config_free(vg_config *c);
  * load_plugins is absent). *out is owned by c; returns the count. */
 size_t vg_config_enabled_plugins(const vg_config *c, const vg_config_plugin *const **out);
 
-/* Priority names: "Emergency" .. "Debug" for 0..7, NULL otherwise. */
-const char *vg_config_priority_name(int priority);
-/* Case-insensitive Falco names (also "info"); false when unknown. */
-bool vg_config_priority_parse(const char *name, int *out);
 
 #endif

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/drops.h"
 #include "util/log.h"
 
 struct vg_engine {
@@ -19,6 +20,9 @@ struct vg_engine {
 	char replay_params[4200]; /* open params of the implicit syscall source in replay mode */
 	vg_engine_event_fn on_event;
 	void *on_event_ud;
+	vg_engine_tick_fn on_tick;
+	void *on_tick_ud;
+	bool tick_failed;
 	_Atomic bool stop;
 	pthread_mutex_t lock; /* guards wake */
 	pthread_cond_t wake;  /* signalled when a source thread ends */
@@ -224,6 +228,12 @@ void vg_engine_on_event(vg_engine *e, vg_engine_event_fn fn, void *ud)
 	e->on_event_ud = ud;
 }
 
+void vg_engine_on_tick(vg_engine *e, vg_engine_tick_fn fn, void *ud)
+{
+	e->on_tick = fn;
+	e->on_tick_ud = ud;
+}
+
 void vg_engine_stop(vg_engine *e)
 {
 	atomic_store(&e->stop, true);
@@ -336,6 +346,7 @@ static void wait_for_end(vg_engine *e, double duration_s)
 {
 	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
+	double next_tick = 1.0;
 	const char *why = NULL;
 	pthread_mutex_lock(&e->lock);
 	while (!why) {
@@ -351,6 +362,17 @@ static void wait_for_end(vg_engine *e, double duration_s)
 		double elapsed = (double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9;
 		if (!why && duration_s > 0 && elapsed >= duration_s)
 			why = "run duration (-M) reached";
+		if (!why && e->on_tick && elapsed >= next_tick) {
+			next_tick = elapsed + 1.0;
+			uint64_t now_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+			pthread_mutex_unlock(&e->lock); /* the hook may take its time (metrics, outputs) */
+			bool keep = e->on_tick(e->on_tick_ud, e->sources, e->nsources, now_ns);
+			pthread_mutex_lock(&e->lock);
+			if (!keep) {
+				e->tick_failed = true;
+				why = "event drops over the threshold (syscall_event_drops.actions: exit)";
+			}
+		}
 		if (why)
 			break;
 		struct timespec until;
@@ -392,6 +414,8 @@ vg_rc vg_engine_run(vg_engine *e, double duration_s, vg_err *err)
 			rc = s->exit_rc;
 		}
 	}
+	if (rc == VG_OK && e->tick_failed)
+		rc = vg_err_set(err, VG_ERR_LIMIT, "stopped: events dropped over syscall_event_drops.threshold");
 	return rc;
 }
 
@@ -399,8 +423,9 @@ void vg_engine_print_stats(vg_engine *e, FILE *out)
 {
 	for (uint32_t i = 0; i < e->nsources; i++) {
 		vg_source *s = e->sources[i];
-		fprintf(out, "source %s (%s): events=%llu timeouts=%llu parse_failures=%llu alerts=%llu\n", s->source,
-			s->plugin_name, (unsigned long long)atomic_load(&s->stats.events),
+		fprintf(out, "source %s (%s): events=%llu drops=%llu timeouts=%llu parse_failures=%llu alerts=%llu\n",
+			s->source, s->plugin_name, (unsigned long long)atomic_load(&s->stats.events),
+			(unsigned long long)vg_drops_reported(s),
 			(unsigned long long)atomic_load(&s->stats.timeouts),
 			(unsigned long long)atomic_load(&s->stats.parse_failures),
 			(unsigned long long)atomic_load(&s->stats.alerts));

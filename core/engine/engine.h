@@ -39,6 +39,11 @@ vg_source *vg_engine_source_at(vg_engine *e, uint32_t i);
 const vg_fields *vg_engine_fields_for(const vg_engine *e, const char *source);
 const char *vg_engine_hostname(const vg_engine *e);
 
+/* Called about once a second from the thread running vg_engine_run; returning false stops the
+ * engine as a failure (e.g. syscall_event_drops.actions: exit). */
+typedef bool (*vg_engine_tick_fn)(void *ud, vg_source *const *sources, uint32_t n, uint64_t now_ns);
+void vg_engine_on_tick(vg_engine *e, vg_engine_tick_fn fn, void *ud);
+
 /* Sets the per-event callback (rules, or the event dumper). */
 void vg_engine_on_event(vg_engine *e, vg_engine_event_fn fn, void *ud);
 

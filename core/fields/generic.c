@@ -28,6 +28,7 @@ enum generic_id {
 	G_HOSTNAME,
 	G_IS_ASYNC,
 	G_ASYNCTYPE,
+	G_DIR,
 };
 
 static const vg_field_info generic_fields[] = {
@@ -50,6 +51,8 @@ static const vg_field_info generic_fields[] = {
 	[G_HOSTNAME] = { "evt.hostname", "Host name of the machine running vigil (FALCO_HOSTNAME/VIGIL_HOSTNAME override it).", NULL, VG_FT_STRING, 0, 0, NULL, G_HOSTNAME },
 	[G_IS_ASYNC] = { "evt.is_async", "True for asynchronous events injected by plugins.", NULL, VG_FT_BOOL, 0, 0, NULL, G_IS_ASYNC },
 	[G_ASYNCTYPE] = { "evt.asynctype", "Name of an asynchronous event.", NULL, VG_FT_STRING, 0, 0, NULL, G_ASYNCTYPE },
+	[G_DIR] = { "evt.dir", "Deprecated: '>' for enter events, '<' for exit events (vigil's drivers emit exit events only).",
+		    NULL, VG_FT_STRING, 0, 0, NULL, G_DIR },
 };
 
 #define PPME_PLUGIN 322
@@ -184,6 +187,9 @@ static vg_rc generic_extract(void *ud, vg_evctx *ev, const vg_field_info *f, con
 	}
 	case G_ASYNCTYPE:
 		return put_str(ev, out, async_name(ev->evt), 0);
+	case G_DIR:
+		/* libscap codes: even = enter, odd = exit; plugin events have no direction. */
+		return ev->evt->type == PPME_PLUGIN ? VG_OK : put_str(ev, out, ev->evt->type & 1 ? "<" : ">", 0);
 	}
 	return VG_ERR_INTERNAL;
 }

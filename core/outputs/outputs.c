@@ -56,8 +56,7 @@ struct vg_outputs {
 /* Out-of-range priorities print as Debug rather than crash or print garbage. */
 static const char *priority_name(int p)
 {
-	const char *name = vg_config_priority_name(p);
-	return name ? name : "Debug";
+	return p >= VG_PRIO_EMERGENCY && p <= VG_PRIO_DEBUG ? vg_priority_name((vg_priority)p) : "Debug";
 }
 
 /* ---- formatting ---- */

@@ -80,7 +80,7 @@ Test(config, defaults_match_falco)
 {
 	load("");
 	cr_assert_eq(cfg.priority, 7);
-	cr_assert_eq(cfg.rule_matching, VG_RULE_MATCHING_FIRST);
+	cr_assert_not(cfg.rule_matching_all);
 	cr_assert_not(cfg.json_output);
 	cr_assert(cfg.json_include_output_property);
 	cr_assert(cfg.json_include_tags_property);
@@ -174,7 +174,7 @@ Test(config, every_key_is_typed)
 	cr_assert(cfg.rules[1].enable && cfg.rules[1].by_tag);
 	cr_assert_str_eq(cfg.rules[1].value, "network");
 	cr_assert_eq(cfg.priority, 4);
-	cr_assert_eq(cfg.rule_matching, VG_RULE_MATCHING_ALL);
+	cr_assert(cfg.rule_matching_all);
 	cr_assert(cfg.json_output);
 	cr_assert_not(cfg.json_include_output_property);
 	cr_assert_not(cfg.json_include_tags_property);
@@ -509,15 +509,6 @@ Test(config, config_files_error_names_the_included_file)
 	cr_assert_str_eq(err.msg, want);
 }
 
-Test(config, priority_names)
-{
-	int p;
-	cr_assert(vg_config_priority_parse("INFO", &p) && p == 6);
-	cr_assert(vg_config_priority_parse("Emergency", &p) && p == 0);
-	cr_assert_not(vg_config_priority_parse("verbose", &p));
-	cr_assert_str_eq(vg_config_priority_name(6), "Informational");
-	cr_assert_null(vg_config_priority_name(8));
-}
 
 Test(config, only_first_document_is_used)
 {

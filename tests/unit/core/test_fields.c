@@ -151,6 +151,9 @@ Test(generic, evt_fields_on_a_plugin_event)
 	cr_assert_str_eq(extract_str(reg, &ev, "evt.plugininfo"), "info from plugin");
 	cr_assert_str_eq(extract_str(reg, &ev, "evt.hostname"), "node-1");
 	cr_assert_null(extract_str(reg, &ev, "evt.asynctype"), "not an async event: no value");
+	cr_assert_null(extract_str(reg, &ev, "evt.dir"), "plugin events have no direction");
+	ev.evt = make_event(ts, 307); /* an exit event code: odd */
+	cr_assert_str_eq(extract_str(reg, &ev, "evt.dir"), "<");
 	vg_arena_free(scratch);
 	vg_fields_free(reg);
 }

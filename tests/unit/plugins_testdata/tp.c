@@ -6,10 +6,12 @@
  * drives next_batch, one step per call, then EOF:
  *   T  → TIMEOUT        E<n> → n events, SUCCESS     F<n> → n events + FAILURE
  *   Z  → SUCCESS with 0 events (contract violation)  N    → one non-322 event
- *   I  → one event carrying another plugin's id      S    → one event with ts = UINT64_MAX */
+ *   I  → one event carrying another plugin's id      S    → one event with ts = UINT64_MAX
+ *   D<n> → count n dropped events (metric tp.drops)   W<ms> → sleep, then TIMEOUT */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <vigil/plugin_sdk.h>
 
@@ -34,6 +36,8 @@ typedef struct tp_state {
 	vsdk_values vals;
 	vsdk_logger log;
 	uint64_t start;
+	uint64_t drops; /* reported by plugin_get_metrics as tp.drops */
+	ss_plugin_metric metric;
 	char str[64];
 } tp_state;
 
@@ -139,6 +143,12 @@ static ss_plugin_rc tp_step(tp_state *s, tp_inst *h, char op, long n, uint32_t *
 	static ss_plugin_event *one[1];
 	switch (op) {
 	case 'T': return SS_PLUGIN_TIMEOUT;
+	case 'D': s->drops += (uint64_t)n; return SS_PLUGIN_TIMEOUT;
+	case 'W': {
+		struct timespec ts = { n / 1000, (n % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+		return SS_PLUGIN_TIMEOUT;
+	}
 	case 'Z': return SS_PLUGIN_SUCCESS;
 	case 'E': return tp_add(h, n, 0);
 	case 'S': return tp_add(h, 1, UINT64_MAX);
@@ -154,6 +164,16 @@ static ss_plugin_rc tp_step(tp_state *s, tp_inst *h, char op, long n, uint32_t *
 	}
 	}
 	return SS_PLUGIN_EOF;
+}
+
+ss_plugin_metric *plugin_get_metrics(ss_plugin_t *st, uint32_t *num_metrics)
+{
+	tp_state *s = st;
+	s->metric = (ss_plugin_metric){ .name = "tp.drops", .type = SS_PLUGIN_METRIC_TYPE_MONOTONIC,
+					.value_type = SS_PLUGIN_METRIC_VALUE_TYPE_U64 };
+	s->metric.value.u64 = s->drops;
+	*num_metrics = 1;
+	return &s->metric;
 }
 
 ss_plugin_rc plugin_next_batch(ss_plugin_t *st, ss_instance_t *ih, uint32_t *nevts, ss_plugin_event ***evts)
