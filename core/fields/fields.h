@@ -73,6 +73,10 @@ enum {
 	VG_FIELD_ADD_OUTPUT = 1u << 2,  /* addOutput: suggested output */
 	VG_FIELD_NO_TRANSFORM = 1u << 3, /* cannot be transformed or used in val() (proc.aname, fd.ip ...) */
 	VG_FIELD_FILTER_ONLY = 1u << 4, /* not usable in outputs */
+	/* Several values that are NOT a list: a comparison holds when it holds for any value
+	 * (Falco's proc.aname without index, fd.ip, fd.port, fd.net), so every operator applies.
+	 * From the get_fields property "vigil:multi_value". */
+	VG_FIELD_MULTI = 1u << 5,
 };
 
 struct vg_evctx;

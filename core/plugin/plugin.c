@@ -1003,7 +1003,8 @@ static vg_rc vg_plugin_extract(void *ud, vg_evctx *ev, const vg_field_info *f, c
 		return VG_OK;
 	if (ef.res_len > VG_PLUGIN_MAX_VALUES || !ef.res.u64)
 		return VG_ERR_PLUGIN;
-	uint32_t n = ef.flist ? (uint32_t)ef.res_len : 1;
+	/* A non-list field has one value, except vigil's multi-valued ones (any value matches). */
+	uint32_t n = ef.flist || (pf->flags & VG_FIELD_MULTI) ? (uint32_t)ef.res_len : 1;
 	return vg_plugin_convert(&ef, pf->type, n, ev, out);
 }
 

@@ -54,6 +54,7 @@ static vg_rc vg_plugin_fields_properties(const vg_json *j, int obj, vg_field_inf
 		{"vigil:dotted_key", 0, VG_ARG_DOTTED},
 		{"vigil:no_transform", VG_FIELD_NO_TRANSFORM, 0},
 		{"vigil:filter_only", VG_FIELD_FILTER_ONLY, 0},
+		{"vigil:multi_value", VG_FIELD_MULTI, 0},
 	};
 	int t = vg_json_get(j, obj, "properties");
 	if (t < 0)

@@ -13,6 +13,7 @@
 #define KEY VSDK_ARG_KEY
 #define REQ VSDK_ARG_REQUIRED
 #define LIST VSDK_FIELD_LIST
+#define MULTI VSDK_FIELD_MULTI_VALUE
 #define NOTR VSDK_FIELD_NO_TRANSFORM
 #define FONLY VSDK_FIELD_FILTER_ONLY
 #define DOT VSDK_FIELD_DOTTED_KEY
@@ -49,13 +50,13 @@
 	X(PROC_PEXE, "string", "proc.pexe", 0, "Parent's argv[0].")                                      \
 	X(PROC_PEXEPATH, "string", "proc.pexepath", 0, "Parent's executable path.")                    \
 	X(PROC_PCMDLINE, "string", "proc.pcmdline", 0, "Parent's name and arguments.")                 \
-	X(PROC_ANAME, "string", "proc.aname", LIST | IDX | NOTR,                                        \
+	X(PROC_ANAME, "string", "proc.aname", MULTI | IDX | NOTR,                                        \
 	  "Ancestor name: [0] self, [1] parent ...; without index, all ancestors (matches any).")       \
-	X(PROC_APID, "int64", "proc.apid", LIST | IDX | NOTR,                                           \
+	X(PROC_APID, "int64", "proc.apid", MULTI | IDX | NOTR,                                           \
 	  "Ancestor pid: [0] self, [1] parent ...; without index, all ancestors.")                      \
-	X(PROC_AEXE, "string", "proc.aexe", LIST | IDX,                                                  \
+	X(PROC_AEXE, "string", "proc.aexe", MULTI | IDX,                                                  \
 	  "Ancestor argv[0]: [0] self, [1] parent ...; without index, all ancestors.")                  \
-	X(PROC_AEXEPATH, "string", "proc.aexepath", LIST | IDX,                                          \
+	X(PROC_AEXEPATH, "string", "proc.aexepath", MULTI | IDX,                                          \
 	  "Ancestor executable path: [0] self, [1] parent ...; without index, all ancestors.")          \
 	X(PROC_ENV, "string", "proc.env", KEY,                                                          \
 	  "Environment: all variables, or the value of one (proc.env[HOME]).")                          \
@@ -100,19 +101,19 @@
 	X(FD_FILENAME, "string", "fd.filename", 0, "File name of a file fd, without its directory.")  \
 	X(FD_INO, "uint64", "fd.ino", 0, "Inode number of the file.")                                    \
 	X(FD_DEV, "uint64", "fd.dev", 0, "Device number of the file.")                                   \
-	X(FD_IP, "ipaddr", "fd.ip", LIST | NOTR | FONLY, "Client or server IP address (matches either).") \
+	X(FD_IP, "ipaddr", "fd.ip", MULTI | NOTR | FONLY, "Client or server IP address (matches either).") \
 	X(FD_CIP, "ipaddr", "fd.cip", 0, "Client IP address.")                                           \
 	X(FD_SIP, "ipaddr", "fd.sip", 0, "Server IP address.")                                           \
 	X(FD_LIP, "ipaddr", "fd.lip", 0, "Local IP address.")                                            \
 	X(FD_RIP, "ipaddr", "fd.rip", 0, "Remote IP address.")                                           \
-	X(FD_PORT, "port", "fd.port", LIST | NOTR | FONLY, "Client or server port (matches either).")  \
+	X(FD_PORT, "port", "fd.port", MULTI | NOTR | FONLY, "Client or server port (matches either).")  \
 	X(FD_CPORT, "port", "fd.cport", 0, "Client port.")                                               \
 	X(FD_SPORT, "port", "fd.sport", 0, "Server port.")                                               \
 	X(FD_LPORT, "port", "fd.lport", 0, "Local port.")                                                \
 	X(FD_RPORT, "port", "fd.rport", 0, "Remote port.")                                               \
 	X(FD_L4PROTO, "string", "fd.l4proto", 0, "Transport protocol: tcp, udp, icmp or raw.")          \
 	X(FD_SOCKFAMILY, "string", "fd.sockfamily", 0, "Socket family: ip or unix.")                   \
-	X(FD_NET, "ipnet", "fd.net", LIST | NOTR | FONLY, "Client or server network (CIDR compare).")  \
+	X(FD_NET, "ipnet", "fd.net", MULTI | NOTR | FONLY, "Client or server network (CIDR compare).")  \
 	X(FD_CNET, "ipnet", "fd.cnet", NOTR, "Client network (CIDR compare).")                          \
 	X(FD_SNET, "ipnet", "fd.snet", NOTR, "Server network (CIDR compare).")                          \
 	X(FD_LNET, "ipnet", "fd.lnet", NOTR, "Local network (CIDR compare).")                           \

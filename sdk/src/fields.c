@@ -88,6 +88,7 @@ static void vsdk_field_properties(vsdk_str *b, uint32_t flags)
 		{VSDK_FIELD_DOTTED_KEY, "vigil:dotted_key"},
 		{VSDK_FIELD_NO_TRANSFORM, "vigil:no_transform"},
 		{VSDK_FIELD_FILTER_ONLY, "vigil:filter_only"},
+		{VSDK_FIELD_MULTI_VALUE, "vigil:multi_value"},
 	};
 	const char *sep = ",\"properties\":[";
 	for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++) {

@@ -106,6 +106,7 @@ enum {
 	VSDK_FIELD_DOTTED_KEY = 1u << 6,  /* property "vigil:dotted_key": name.KEY ≡ name[KEY] */
 	VSDK_FIELD_NO_TRANSFORM = 1u << 7, /* property "vigil:no_transform" */
 	VSDK_FIELD_FILTER_ONLY = 1u << 8, /* property "vigil:filter_only" */
+	VSDK_FIELD_MULTI_VALUE = 1u << 9, /* property "vigil:multi_value": several values, any matches */
 };
 
 typedef struct vsdk_field {

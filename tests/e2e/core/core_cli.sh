@@ -143,4 +143,15 @@ expect_grep "bad_rules.yaml:3:" "$work/out" "-V error names file and line"
 expect_eq "$?" 3 "a broken rules file stops the start"
 expect_grep "Broken" "$work/err" "the start error names the rule"
 
+# 10. A multi-valued field matches when any value does, with any operator; a list field
+# refuses '=' (Falco's semantics for proc.aname / fd.ip versus plugin list fields).
+printf -- '- rule: Multi\n  desc: d\n  condition: tp.multi = beta and tp.multi != alpha and evt.num = 1\n  output: "multi %%tp.n"\n  priority: WARNING\n  source: tp\n' >"$work/multi.yaml"
+config good "$plugins/libtp_good.so" "E2"
+"$vigil" -c "$work/good.yaml" -r "$work/multi.yaml" >"$work/out" 2>"$work/err"
+expect_eq "$?" 0 "multi-valued rule loads"
+expect_eq "$(grep -c 'Warning multi 0' "$work/out")" 1 "multi-valued field: any value matches"
+printf -- '- rule: ListEq\n  desc: d\n  condition: tp.tags = beta\n  output: "o"\n  priority: WARNING\n  source: tp\n' >"$work/listeq.yaml"
+"$vigil" -c "$work/good.yaml" -V "$work/listeq.yaml" >"$work/out" 2>&1
+expect_eq "$?" 3 "'=' on a list field is refused"
+
 finish

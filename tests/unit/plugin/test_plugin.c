@@ -75,7 +75,7 @@ Test(plugin, good_plugin_metadata)
 	cr_assert_eq(info->id, 999);
 	cr_assert_str_eq(info->event_source, "tp");
 	cr_assert_not_null(info->init_schema);
-	cr_assert_eq(info->nfields, 7);
+	cr_assert_eq(info->nfields, 8);
 	cr_assert_eq(field(info, "tp.n")->type, VG_FT_UINT64);
 	cr_assert_eq(field(info, "tp.n")->flags, VG_FIELD_ADD_OUTPUT);
 	cr_assert_str_eq(field(info, "tp.s")->display, "Text");
@@ -195,7 +195,7 @@ Test(plugin, getters_sharing_one_buffer)
 	cr_assert_str_eq(info->description, "test plugin");
 	cr_assert_str_eq(info->contact, "vigil tests");
 	cr_assert_str_eq(info->event_source, "tp");
-	cr_assert_eq(info->nfields, 7);
+	cr_assert_eq(info->nfields, 8);
 }
 
 Test(plugin, duplicate_name_and_id)
@@ -413,6 +413,9 @@ Test(plugin, extraction_adapter)
 	vg_values tags = extract(p, &ev, "tp.tags", NULL);
 	cr_assert_eq(tags.n, 2);
 	cr_assert_str_eq((const char *)tags.v[1].bytes.ptr, "beta");
+	vg_values multi = extract(p, &ev, "tp.multi", NULL);
+	cr_assert_eq(multi.n, 2, "vigil:multi_value fields deliver every value");
+	cr_assert_eq(field(vg_plugin_get_info(p), "tp.multi")->flags, VG_FIELD_MULTI);
 	cr_assert_eq(extract(p, &ev, "tp.even", NULL).v[0].b, false);
 	vg_values ip = extract(p, &ev, "tp.ip", NULL);
 	cr_assert_eq(ip.v[0].bytes.len, 4);

@@ -237,6 +237,7 @@ const char *plugin_get_fields(void)
 		{"bool", "tp.even", NULL, "Counter is even", VSDK_FIELD_HIDDEN},
 		{"ipaddr", "tp.ip", NULL, "An IPv4 address", 0},
 		{"string", "tp.key", NULL, "The key argument", VSDK_ARG_KEY | VSDK_FIELD_DOTTED_KEY},
+		{"string", "tp.multi", NULL, "The tags as several values, not a list", VSDK_FIELD_MULTI_VALUE},
 	};
 	static char json[2048];
 	return TP_RET(vsdk_fields_json_into(fields, sizeof(fields) / sizeof(fields[0]), json, sizeof(json)));
@@ -273,6 +274,7 @@ ss_plugin_rc plugin_extract_fields(ss_plugin_t *st, const ss_plugin_event_input 
 		case 4: vsdk_set_bool(&s->vals, f, v % 2 == 0); break;
 		case 5: vsdk_set_buf(&s->vals, f, ip, sizeof(ip)); break;
 		case 6: if (f->arg_key) vsdk_set_str(&s->vals, f, f->arg_key); else f->res_len = 0; break;
+		case 7: vsdk_set_str_list(&s->vals, f, tags, 2); break;
 		default: return vsdk_error_set(&s->err, "unknown field id %u", f->field_id);
 		}
 	}
