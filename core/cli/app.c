@@ -13,6 +13,7 @@
 #include "engine/detect.h"
 #include "engine/drops.h"
 #include "engine/engine.h"
+#include "engine/syscall_select.h"
 #include "outputs/outputs.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -314,6 +315,33 @@ static int list_rules(vg_app *app)
 	return code;
 }
 
+/* vigil's eBPF source only produces what the rules (and state tracking) need. */
+static int select_syscalls(vg_app *app)
+{
+	uint32_t ncodes = 0;
+	uint16_t *codes = NULL;
+	int code = VG_EXIT_OK;
+	vg_buf json;
+	vg_buf_init(&json);
+	for (uint32_t i = 0; i < vg_engine_source_count(app->engine) && code == VG_EXIT_OK; i++) {
+		vg_source *s = vg_engine_source_at(app->engine, i);
+		if (strcmp(s->plugin_name, "syscall") != 0)
+			continue;
+		if (!codes && app->detect)
+			codes = vg_detect_syscall_evttypes(app->detect, &ncodes);
+		vg_err err;
+		vg_err_clear(&err);
+		if (vg_syscall_select_config(&app->cfg, s->init_config, codes, ncodes, &json, &err) != VG_OK ||
+		    vg_plugin_set_config(s->src, json.data, &err) != VG_OK)
+			code = fail(VG_EXIT_PLUGIN, &err);
+		else
+			vg_debug("syscall source config: %s", json.data);
+	}
+	free(codes);
+	vg_buf_free(&json);
+	return code;
+}
+
 /* ---- running ---- */
 
 static bool check_drops(void *ud, vg_source *const *sources, uint32_t n, uint64_t now_ns)
@@ -360,8 +388,6 @@ static int run_sources(vg_app *app)
 	else
 		vg_detect_attach(app->detect);
 	atomic_store(&app->running, app->engine);
-	vg_info("vigil ready: %u source(s), hostname %s", vg_engine_source_count(app->engine),
-		vg_engine_hostname(app->engine));
 	vg_rc rc = vg_engine_run(app->engine, app->cli->duration_s, &err);
 	atomic_store(&app->running, NULL);
 	vg_outputs_flush_and_stop(app->outputs);
@@ -408,6 +434,8 @@ int vg_app_main(vg_app *app)
 		return code;
 	if (cli->list_rules || cli->describe_rule)
 		return list_rules(app);
+	if ((code = select_syscalls(app)) != VG_EXIT_OK)
+		return code;
 	if (cli->dry_run)
 		return VG_EXIT_OK;
 	if (cli->dump_events && vg_outputs_new(&app->cfg, &app->outputs, &err) != VG_OK)

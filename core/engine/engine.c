@@ -400,8 +400,10 @@ vg_rc vg_engine_run(vg_engine *e, double duration_s, vg_err *err)
 		else
 			s->started = true;
 	}
-	if (rc == VG_OK)
+	if (rc == VG_OK) {
+		vg_info("vigil ready: %u source(s) open, hostname %s", e->nsources, e->hostname);
 		wait_for_end(e, duration_s);
+	}
 	atomic_store(&e->stop, true);
 	for (uint32_t i = 0; i < e->nsources; i++) {
 		vg_source *s = e->sources[i];

@@ -77,6 +77,7 @@ vg_rc vg_source_new(const vg_source_plugin_cfg *cfgs, uint32_t ncfgs, uint32_t s
 	s->source = strdup(src_info->event_source);
 	s->plugin_name = strdup(src_info->name);
 	s->open_params = cfgs[src_idx].open_params;
+	s->init_config = cfgs[src_idx].init_config;
 	s->fields = s->source ? vg_fields_new(s->source) : NULL;
 	s->scratch = vg_arena_new(64 * 1024);
 	if (!s->source || !s->plugin_name || !s->fields || !s->scratch) {

@@ -40,6 +40,7 @@ typedef struct vg_source {
 	char *plugin_name;         /* sourcing plugin name */
 	vg_plugin *src;            /* sourcing plugin state */
 	const char *open_params;   /* borrowed from the configuration */
+	const char *init_config;   /* the sourcing plugin's, borrowed from the configuration */
 	vg_plugin **states;        /* every plugin state of this instance (incl. src), owned */
 	uint32_t nstates;
 	vg_plugin **parsers;       /* subset of states with parsing for this source, in load order */

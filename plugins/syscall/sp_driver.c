@@ -1,0 +1,255 @@
+/* syscall plugin — loading the eBPF driver (libbpf skeleton), ring creation, selection. */
+#include "sp_driver.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vigil_driver.h"
+#include "vigil.skel.h"
+
+struct sp_driver {
+	struct vigil_bpf *skel;
+	uint32_t ncpus;
+	uint32_t nrings;
+	uint64_t ring_bytes;
+	int *ring_fds;
+	struct bpf_link *sys_exit;
+	struct bpf_link *sched_exec;
+	struct bpf_link *sched_exit;
+};
+
+/* libbpf prints verifier logs on failure; keep the last lines to explain the error. */
+static char last_libbpf_msg[512];
+
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	char line[512];
+	int n = vsnprintf(line, sizeof line, fmt, ap);
+	if (n > 0 && line[0] != '\0' && strcmp(line, "\n") != 0) {
+		snprintf(last_libbpf_msg, sizeof last_libbpf_msg, "%s", line);
+		size_t l = strlen(last_libbpf_msg);
+		if (l && last_libbpf_msg[l - 1] == '\n')
+			last_libbpf_msg[l - 1] = '\0';
+	}
+	return 0;
+}
+
+static uint64_t boot_time_ns(void)
+{
+	struct timespec rt, bt;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	return (uint64_t)(rt.tv_sec - bt.tv_sec) * 1000000000ULL + (uint64_t)rt.tv_nsec -
+	       (uint64_t)bt.tv_nsec;
+}
+
+static uint64_t ring_size(uint64_t want)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), sz = page;
+	while (sz < want && sz < (1ULL << 30))
+		sz <<= 1;
+	return sz;
+}
+
+static bool create_rings(sp_driver *d, const sp_driver_opts *o, vsdk_error *err)
+{
+	uint32_t per = o->cpus_per_ring ? o->cpus_per_ring : d->ncpus;
+	d->nrings = (d->ncpus + per - 1) / per;
+	d->ring_bytes = ring_size(o->buffer_bytes ? o->buffer_bytes : 8ULL << 20);
+	d->ring_fds = calloc(d->nrings, sizeof *d->ring_fds);
+	if (!d->ring_fds) {
+		vsdk_error_set(err, "out of memory");
+		return false;
+	}
+	for (uint32_t i = 0; i < d->nrings; i++)
+		d->ring_fds[i] = -1;
+	for (uint32_t i = 0; i < d->nrings; i++) {
+		d->ring_fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "vigil_ring", 0, 0,
+		                                (uint32_t)d->ring_bytes, NULL);
+		if (d->ring_fds[i] < 0) {
+			vsdk_error_set(err, "creating ring %u of %llu bytes: %s", i,
+			               (unsigned long long)d->ring_bytes, strerror(errno));
+			return false;
+		}
+	}
+	int outer = bpf_map__fd(d->skel->maps.vg_rings);
+	for (uint32_t cpu = 0; cpu < d->ncpus; cpu++) {
+		int fd = d->ring_fds[cpu / per];
+		if (bpf_map_update_elem(outer, &cpu, &fd, BPF_ANY) != 0) {
+			vsdk_error_set(err, "mapping cpu %u to its ring: %s", cpu, strerror(errno));
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Points every supported syscall's slot of the tail-call array at its filler. */
+static bool fill_prog_array(sp_driver *d, vsdk_error *err)
+{
+	size_t n;
+	const sp_syscall *t = sp_select_table(&n);
+	int arr = bpf_map__fd(d->skel->maps.vg_fillers);
+	for (size_t i = 0; i < n; i++) {
+		if (!t[i].filler)
+			continue;
+		struct bpf_program *p = bpf_object__find_program_by_name(d->skel->obj, t[i].filler);
+		if (!p)
+			return vsdk_error_set(err, "driver has no program %s", t[i].filler), false;
+		int fd = bpf_program__fd(p);
+		uint32_t key = t[i].nr;
+		if (bpf_map_update_elem(arr, &key, &fd, BPF_ANY) != 0)
+			return vsdk_error_set(err, "installing %s: %s", t[i].filler, strerror(errno)), false;
+	}
+	return true;
+}
+
+/* Fillers run only through tail calls; the entry points are attached by sp_driver_select
+ * according to the selection, so nothing is attached automatically. */
+static void disable_autoattach(struct vigil_bpf *skel)
+{
+	struct bpf_program *p;
+	bpf_object__for_each_program(p, skel->obj)
+		bpf_program__set_autoattach(p, false);
+}
+
+sp_driver *sp_driver_open(const sp_driver_opts *o, vsdk_error *err)
+{
+	libbpf_set_print(libbpf_log);
+	last_libbpf_msg[0] = '\0';
+	sp_driver *d = calloc(1, sizeof *d);
+	if (!d) {
+		vsdk_error_set(err, "out of memory");
+		return NULL;
+	}
+	int ncpus = libbpf_num_possible_cpus();
+	if (ncpus <= 0 || ncpus > VG_DRV_MAX_CPUS) {
+		vsdk_error_set(err, "unsupported number of CPUs (%d)", ncpus);
+		free(d);
+		return NULL;
+	}
+	d->ncpus = (uint32_t)ncpus;
+	d->skel = vigil_bpf__open();
+	if (!d->skel) {
+		vsdk_error_set(err, "opening the eBPF driver: %s", strerror(errno));
+		sp_driver_close(d);
+		return NULL;
+	}
+	d->skel->rodata->vg_boot_time = boot_time_ns();
+	d->skel->rodata->vg_self_tgid = (uint32_t)getpid();
+	d->skel->rodata->vg_snaplen = o->snaplen > VG_DRV_MAX_SNAPLEN ? VG_DRV_MAX_SNAPLEN : o->snaplen;
+	d->skel->rodata->vg_capture_env = o->capture_env;
+	bpf_map__set_max_entries(d->skel->maps.vg_rings, d->ncpus);
+	bpf_map__set_max_entries(d->skel->maps.vg_auxmap, d->ncpus);
+	bpf_map__set_max_entries(d->skel->maps.vg_pathmap, d->ncpus);
+	disable_autoattach(d->skel);
+	int rc = vigil_bpf__load(d->skel);
+	if (rc != 0) {
+		vsdk_error_set(err, "loading the eBPF driver: %s%s%s", strerror(-rc),
+		               last_libbpf_msg[0] ? ": " : "", last_libbpf_msg);
+		sp_driver_close(d);
+		return NULL;
+	}
+	d->skel->bss->vg_drop_failed = o->drop_failed;
+	if (!create_rings(d, o, err) || !fill_prog_array(d, err)) {
+		sp_driver_close(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* Attaches `prog` when wanted and not attached, detaches when attached and not wanted. */
+static bool toggle(struct bpf_program *prog, struct bpf_link **link, bool want, vsdk_error *err)
+{
+	if (want && !*link) {
+		*link = bpf_program__attach(prog);
+		if (!*link) {
+			int e = errno;
+			*link = NULL;
+			return vsdk_error_set(err, "attaching %s: %s", bpf_program__name(prog),
+			                      strerror(e)), false;
+		}
+	} else if (!want && *link) {
+		bpf_link__destroy(*link);
+		*link = NULL;
+	}
+	return true;
+}
+
+bool sp_driver_select(sp_driver *d, const sp_selection *s, vsdk_error *err)
+{
+	size_t n;
+	const sp_syscall *t = sp_select_table(&n);
+	bool any_syscall = false, exec = false, procexit = false;
+	volatile __u8 *on = d->skel->bss->vg_interesting;
+	memset((void *)on, 0, sizeof d->skel->bss->vg_interesting);
+	for (size_t i = 0; i < n; i++) {
+		if (!s->on[i])
+			continue;
+		on[t[i].nr] = 1;
+		if (t[i].filler)
+			any_syscall = true;
+		if (t[i].nr == 59 || t[i].nr == 322) /* both need the sched_process_exec stash */
+			exec = true;
+		if (t[i].nr == VG_DRV_PROCEXIT_SLOT)
+			procexit = true;
+	}
+	/* a successful execveat exits through execve's slot (see vigil.bpf.c) */
+	if (on[322] && !on[59])
+		on[59] = 2;
+	return toggle(d->skel->progs.vg_sys_exit, &d->sys_exit, any_syscall, err) &&
+	       toggle(d->skel->progs.vg_sched_exec, &d->sched_exec, exec, err) &&
+	       toggle(d->skel->progs.vg_sched_exit, &d->sched_exit, procexit, err);
+}
+
+void sp_driver_stats_cpu(const sp_driver *d, uint32_t cpu, sp_driver_stats *out)
+{
+	const volatile struct vg_drv_counters *c = &d->skel->bss->vg_counters[cpu];
+	out->n_evts = c->n_evts;
+	out->n_drops_buffer = c->n_drops_buffer;
+	out->n_drops_max_size = c->n_drops_max_size;
+	out->n_drops_scratch = c->n_drops_scratch;
+}
+
+void sp_driver_stats_read(const sp_driver *d, sp_driver_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	for (uint32_t cpu = 0; cpu < d->ncpus; cpu++) {
+		sp_driver_stats one;
+		sp_driver_stats_cpu(d, cpu, &one);
+		out->n_evts += one.n_evts;
+		out->n_drops_buffer += one.n_drops_buffer;
+		out->n_drops_max_size += one.n_drops_max_size;
+		out->n_drops_scratch += one.n_drops_scratch;
+	}
+}
+
+uint32_t sp_driver_ncpus(const sp_driver *d) { return d->ncpus; }
+uint32_t sp_driver_nrings(const sp_driver *d) { return d->nrings; }
+int sp_driver_ring_fd(const sp_driver *d, uint32_t ring) { return d->ring_fds[ring]; }
+uint64_t sp_driver_ring_bytes(const sp_driver *d) { return d->ring_bytes; }
+
+void sp_driver_close(sp_driver *d)
+{
+	if (!d)
+		return;
+	bpf_link__destroy(d->sys_exit);
+	bpf_link__destroy(d->sched_exec);
+	bpf_link__destroy(d->sched_exit);
+	if (d->ring_fds) {
+		for (uint32_t i = 0; i < d->nrings; i++)
+			if (d->ring_fds[i] >= 0)
+				close(d->ring_fds[i]);
+		free(d->ring_fds);
+	}
+	vigil_bpf__destroy(d->skel);
+	free(d);
+}
