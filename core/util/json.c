@@ -150,6 +150,23 @@ static bool valid_number(const char *p, size_t n)
 	return i == n;
 }
 
+/* jsmn accepts `{"a" "b"}`: every member of an object must be a string key followed by exactly
+ * one value, or the walkers would read past the tokens. Returns the offending token or -1. */
+static int first_bad_member(const vg_json *j)
+{
+	for (int t = 0; t < j->ntok; t++) {
+		if (j->tok[t].type != JSMN_OBJECT)
+			continue;
+		int k = t + 1;
+		for (int m = 0; m < j->tok[t].size; m++) {
+			if (k >= j->ntok || j->tok[k].type != JSMN_STRING || j->tok[k].size != 1 || k + 1 >= j->ntok)
+				return k < j->ntok ? k : t;
+			k = vg_json_skip(j, k + 1);
+		}
+	}
+	return -1;
+}
+
 static int first_bad_primitive(const vg_json *j)
 {
 	for (int i = 0; i < j->ntok; i++) {
@@ -239,7 +256,13 @@ vg_rc vg_json_parse(vg_json *j, const char *text, size_t len, int max_depth, vg_
 		vg_json_free(j);
 		return vg_err_set(err, VG_ERR_PARSE, "unexpected data after the JSON value");
 	}
-	int bad = first_bad_primitive(j);
+	int bad = first_bad_member(j);
+	if (bad >= 0) {
+		int at = j->tok[bad].start;
+		vg_json_free(j);
+		return vg_err_set(err, VG_ERR_PARSE, "invalid JSON at byte %d: object member without a key and value", at);
+	}
+	bad = first_bad_primitive(j);
 	if (bad >= 0) {
 		int at = j->tok[bad].start;
 		vg_json_free(j);
@@ -264,6 +287,8 @@ void vg_json_free(vg_json *j)
 int vg_json_skip(const vg_json *j, int t)
 {
 	/* A subtree is contiguous: advance while tokens start inside t's span. */
+	if (t < 0 || t >= j->ntok)
+		return j->ntok;
 	int end = j->tok[t].end;
 	int i = t + 1;
 	while (i < j->ntok && j->tok[i].start < end)
@@ -276,7 +301,7 @@ int vg_json_get(const vg_json *j, int obj, const char *key)
 	if (obj < 0 || obj >= j->ntok || j->tok[obj].type != JSMN_OBJECT)
 		return -1;
 	int t = obj + 1;
-	for (int i = 0; i < j->tok[obj].size; i++) {
+	for (int i = 0; i < j->tok[obj].size && t + 1 < j->ntok; i++) {
 		if (vg_json_str_eq(j, t, key))
 			return t + 1;
 		t = vg_json_skip(j, t + 1);
@@ -291,7 +316,7 @@ int vg_json_at(const vg_json *j, int arr, int idx)
 	int t = arr + 1;
 	for (int i = 0; i < idx; i++)
 		t = vg_json_skip(j, t);
-	return t;
+	return t < j->ntok ? t : -1;
 }
 
 static bool valid(const vg_json *j, int t)

@@ -80,6 +80,8 @@ Test(json_reader, rejects_bad_documents_with_reasons)
 		{ "[1.]", "not a number" },
 		{ "{\"a\": -}", "not a number" },
 		{ "[nulls]", "not a number" },
+		{ "{\"a\" \"b\"}", "without a key and value" },
+		{ "{\"a\": 1, \"b\"}", "without a key and value" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		vg_json j;
