@@ -307,16 +307,56 @@ static void for_each_sink(vg_outputs *o, bool reopen)
 	}
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* When to push sink buffers out. Unbuffered (the default): as soon as the queue is empty, so no
+ * alert waits while the thread is idle, yet a burst goes out in a few large writes instead of
+ * one syscall per alert. Buffered: at most once a second (and at shutdown). */
+static bool flush_due(vg_outputs *o, bool drained, uint64_t *last_flush)
+{
+	if (!drained)
+		return false;
+	if (!o->buffered)
+		return true;
+	uint64_t now = mono_ns();
+	if (now - *last_flush < 1000000000ull)
+		return false;
+	*last_flush = now;
+	return true;
+}
+
 /* Drains the queue until stopping; also run inline by flush_and_stop when never started. */
 static void *output_main(void *arg)
 {
 	vg_outputs *o = arg;
 	vg_buf line;
 	vg_buf_init(&line);
+	uint64_t last_flush = 0;
+	bool unflushed = false;
 	pthread_mutex_lock(&o->lock);
 	for (;;) {
-		while (!o->count && !o->stopping)
-			pthread_cond_wait(&o->cond, &o->lock);
+		while (!o->count && !o->stopping) {
+			if (!unflushed) {
+				pthread_cond_wait(&o->cond, &o->lock);
+				continue;
+			}
+			/* Buffered mode with data still in a sink buffer: wake up to push it out. */
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += 1;
+			if (pthread_cond_timedwait(&o->cond, &o->lock, &until) != 0 && !o->count) {
+				pthread_mutex_unlock(&o->lock);
+				for_each_sink(o, false);
+				last_flush = mono_ns();
+				unflushed = false;
+				pthread_mutex_lock(&o->lock);
+			}
+		}
 		if (!o->count)
 			break;
 		slot *s = &o->ring[o->head];
@@ -331,8 +371,11 @@ static void *output_main(void *arg)
 		if (atomic_exchange(&o->reopen, 0))
 			for_each_sink(o, true);
 		deliver(o, &line, priority);
-		if (!o->buffered || drained)
+		unflushed = true;
+		if (flush_due(o, drained, &last_flush)) {
 			for_each_sink(o, false);
+			unflushed = false;
+		}
 		pthread_mutex_lock(&o->lock);
 	}
 	pthread_mutex_unlock(&o->lock);

@@ -510,3 +510,46 @@ Test(sinks, http_needs_a_url)
 	cr_assert_null(vg_sink_http_new(&o, &err));
 	cr_assert_str_eq(err.msg, "http output: no url");
 }
+
+/* Runs the output thread with a kept-open file sink (stdio-buffered) and reports whether an
+ * alert reached the file wait_ms after it was submitted, with no further alerts arriving. */
+static bool alert_visible_after(bool buffered, int wait_ms)
+{
+	vg_config c;
+	vg_config_defaults(&c);
+	c.stdout_output.enabled = false;
+	c.file_output.enabled = true;
+	c.file_output.keep_alive = true;
+	c.file_output.filename = path;
+	c.buffered_outputs = buffered;
+	vg_outputs *o;
+	cr_assert_eq(vg_outputs_new(&c, &o, &err), VG_OK, "%s", err.msg);
+	cr_assert_eq(vg_outputs_start(o, &err), VG_OK, "%s", err.msg);
+	/* A first alert starts the once-a-second flush clock; the second one is the probe. */
+	vg_alert warm = { .ts = 1, .priority = 4, .rule = "r", .source = "syscall", .message = "warm up" };
+	cr_assert(vg_outputs_submit(o, &warm));
+	struct timespec gap = { 0, 100 * 1000000L };
+	nanosleep(&gap, NULL);
+	vg_alert a = { .ts = 2, .priority = 4, .rule = "r", .source = "syscall", .message = "flush me" };
+	cr_assert(vg_outputs_submit(o, &a));
+	struct timespec ts = { wait_ms / 1000, (wait_ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+	char *got = slurp(path);
+	bool visible = strstr(got, "flush me") != NULL;
+	free(got);
+	vg_outputs_free(o);
+	vg_config_free(&c);
+	return visible;
+}
+
+Test(sinks, unbuffered_alert_is_written_as_soon_as_the_queue_drains)
+{
+	cr_assert(alert_visible_after(false, 200));
+}
+
+Test(sinks, buffered_alert_is_held_briefly_then_flushed_without_new_alerts)
+{
+	cr_assert_not(alert_visible_after(true, 200), "buffered output holds the line in the sink buffer");
+	unlink(path);
+	cr_assert(alert_visible_after(true, 2500), "but never longer than about a second");
+}
