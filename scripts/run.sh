@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" -ne 0 ]; then
-  echo "vigil needs root to load its eBPF driver: sudo $0 $*" >&2
+  echo "vigil needs root to load its eBPF driver: run it as root (sudo $0 $*)" >&2
   exit 1
 fi
 scripts/deps.sh
