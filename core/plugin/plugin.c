@@ -69,6 +69,7 @@ struct vg_plugin {
 	uint16_t *extract_types, *parse_types;
 	uint32_t n_extract_types, n_parse_types;
 	char *progress;
+	uint64_t extract_failures; /* source thread only */
 };
 
 /* ---- errors ---------------------------------------------------------------------------------- */
@@ -976,6 +977,21 @@ static vg_rc vg_plugin_convert(const ss_plugin_extract_field *ef, vg_ftype type,
 	return VG_OK;
 }
 
+/* A failed extraction counts as "no value" for the rules, but must not go unnoticed: log it
+ * with the plugin, phase, field and the plugin's own message, the first times and then at
+ * powers of two so a plugin failing on every event cannot flood the log. */
+static void report_extract_failure(vg_plugin *p, const vg_field_info *pf, const vg_evctx *ev)
+{
+	uint64_t n = ++p->extract_failures;
+	if (n > 10 && (n & (n - 1)) != 0)
+		return;
+	vg_err err;
+	vg_err_set(&err, VG_ERR_PLUGIN, "field '%s' on event %llu: %s (%llu failures so far)", pf->name,
+		   (unsigned long long)ev->evtnum, vg_plugin_last_error(p->lib, p->state), (unsigned long long)n);
+	vg_plugin_context(p->lib, NULL, "extract", &err);
+	vg_log(VG_LOG_WARN, NULL, "%s", err.msg);
+}
+
 static vg_rc vg_plugin_extract(void *ud, vg_evctx *ev, const vg_field_info *f, const vg_field_arg *arg,
 			       vg_values *out)
 {
@@ -997,8 +1013,10 @@ static vg_rc vg_plugin_extract(void *ud, vg_evctx *ev, const vg_field_info *f, c
 	ss_plugin_event_input evin = vg_plugin_event_input(ev);
 	in.fields = &ef;
 	out->n = 0;
-	if (p->lib->sym.extract_fields(p->state, &evin, &in) != SS_PLUGIN_SUCCESS)
+	if (p->lib->sym.extract_fields(p->state, &evin, &in) != SS_PLUGIN_SUCCESS) {
+		report_extract_failure(p, pf, ev);
 		return VG_ERR_PLUGIN;
+	}
 	if (ef.res_len == 0)
 		return VG_OK;
 	if (ef.res_len > VG_PLUGIN_MAX_VALUES || !ef.res.u64)

@@ -430,8 +430,13 @@ Test(plugin, extraction_adapter)
 	vg_values none;
 	bad.evt = &not_tp;
 	const vg_extractor *x = vg_plugin_extractor(p);
+	last_warning[0] = '\0';
+	vg_log_set_sink(capture_log, NULL);
 	cr_assert_eq(x->extract(x->ud, &bad, field(vg_plugin_get_info(p), "tp.n"), NULL, &none), VG_ERR_PLUGIN);
+	vg_log_set_sink(NULL, NULL);
 	cr_assert_eq(none.n, 0);
+	cr_assert(strstr(last_warning, "libtp_good.so): extract: field 'tp.n' on event 1: not a tp event"),
+		  "the failure is logged with plugin, phase, field and reason: %s", last_warning);
 	cr_assert_eq(vg_plugin_explain(p, "extract", &err), VG_ERR_PLUGIN);
 	cr_assert(strstr(err.msg, "libtp_good.so): extract: not a tp event"), "%s", err.msg);
 	vg_arena_free(ev.scratch);
