@@ -754,21 +754,25 @@ FILLER(vg_setgid_x)
 	return 0;
 }
 
-static __always_inline int res_three_ids_exit(struct pt_regs *regs, long ret, __u16 type)
+/* res + the first `nids` (2 or 3) arguments as 32-bit ids: setre*id and setres*id. */
+static __always_inline int res_ids_exit(struct pt_regs *regs, long ret, __u16 type, int nids)
 {
 	struct evb e;
-	if (!evb_begin(&e, type, 4))
+	if (!evb_begin(&e, type, 1 + nids))
 		return 0;
 	put_s64(&e, ret);
 	put_u32(&e, ARG0);
 	put_u32(&e, ARG1);
-	put_u32(&e, ARG2);
+	if (nids == 3)
+		put_u32(&e, ARG2);
 	evb_submit(&e);
 	return 0;
 }
 
-FILLER(vg_setresuid_x) { return res_three_ids_exit(regs, ret, PPME_SYSCALL_SETRESUID_X); }
-FILLER(vg_setresgid_x) { return res_three_ids_exit(regs, ret, PPME_SYSCALL_SETRESGID_X); }
+FILLER(vg_setresuid_x) { return res_ids_exit(regs, ret, PPME_SYSCALL_SETRESUID_X, 3); }
+FILLER(vg_setresgid_x) { return res_ids_exit(regs, ret, PPME_SYSCALL_SETRESGID_X, 3); }
+FILLER(vg_setreuid_x) { return res_ids_exit(regs, ret, PPME_SYSCALL_SETREUID_X, 2); }
+FILLER(vg_setregid_x) { return res_ids_exit(regs, ret, PPME_SYSCALL_SETREGID_X, 2); }
 
 FILLER(vg_capset_x)
 {
@@ -1144,6 +1148,291 @@ int BPF_PROG(vg_sched_exit, struct task_struct *p)
 	put_u8(&e, code & 0x7f);
 	put_u8(&e, (code & 0x80) != 0);
 	put_s64(&e, 0);
+	evb_submit(&e);
+	return 0;
+}
+
+/* ---- fcntl, message I/O, fd-creating calls, limits --------------------------------- */
+
+static __always_inline __u8 fcntl_cmd_to_scap(__u64 cmd)
+{
+	switch (cmd) {
+	case 0: return PPM_FCNTL_F_DUPFD;
+	case 1: return PPM_FCNTL_F_GETFD;
+	case 2: return PPM_FCNTL_F_SETFD;
+	case 3: return PPM_FCNTL_F_GETFL;
+	case 4: return PPM_FCNTL_F_SETFL;
+	case 5: return PPM_FCNTL_F_GETLK;
+	case 6: return PPM_FCNTL_F_SETLK;
+	case 7: return PPM_FCNTL_F_SETLKW;
+	case 8: return PPM_FCNTL_F_SETOWN;
+	case 9: return PPM_FCNTL_F_GETOWN;
+	case 10: return PPM_FCNTL_F_SETSIG;
+	case 11: return PPM_FCNTL_F_GETSIG;
+	case 15: return PPM_FCNTL_F_SETOWN_EX;
+	case 16: return PPM_FCNTL_F_GETOWN_EX;
+	case 36: return PPM_FCNTL_F_OFD_GETLK;
+	case 37: return PPM_FCNTL_F_OFD_SETLK;
+	case 38: return PPM_FCNTL_F_OFD_SETLKW;
+	case 1024: return PPM_FCNTL_F_SETLEASE;
+	case 1025: return PPM_FCNTL_F_GETLEASE;
+	case 1026: return PPM_FCNTL_F_NOTIFY;
+	case 1029: return PPM_FCNTL_F_CANCELLK;
+	case 1030: return PPM_FCNTL_F_DUPFD_CLOEXEC;
+	case 1031: return PPM_FCNTL_F_SETPIPE_SZ;
+	case 1032: return PPM_FCNTL_F_GETPIPE_SZ;
+	default: return PPM_FCNTL_UNKNOWN;
+	}
+}
+
+FILLER(vg_fcntl_x)
+{
+	struct evb e;
+	if (!evb_begin(&e, PPME_SYSCALL_FCNTL_X, 3))
+		return 0;
+	put_s64(&e, ret);
+	put_s64(&e, (int)ARG0);
+	put_u8(&e, fcntl_cmd_to_scap(ARG1));
+	evb_submit(&e);
+	return 0;
+}
+
+#define MSG_IOV_MAX 16
+
+/* Total length of a user iovec array (first MSG_IOV_MAX entries) and its first buffer. */
+static __always_inline __u64 iov_total(const struct iovec *uiov, __u64 n, struct iovec *first)
+{
+	__u64 total = 0;
+	first->iov_base = NULL;
+	first->iov_len = 0;
+	for (int i = 0; i < MSG_IOV_MAX; i++) {
+		struct iovec v;
+		if (i >= n || bpf_probe_read_user(&v, sizeof(v), &uiov[i]) != 0)
+			break;
+		if (i == 0)
+			*first = v;
+		total += v.iov_len;
+	}
+	return total;
+}
+
+/* Size of a user msghdr's data (first MSG_IOV_MAX iovecs) and its first iovec. */
+static __always_inline __u64 user_msg_iov(const void *umsg, struct iovec *first)
+{
+	struct user_msghdr mh = {};
+	first->iov_base = NULL;
+	first->iov_len = 0;
+	if (bpf_probe_read_user(&mh, sizeof(mh), umsg) != 0)
+		return 0;
+	return iov_total(mh.msg_iov, mh.msg_iovlen, first);
+}
+
+/* data: what was transferred of the first iovec, up to snaplen (libs gathers across iovecs;
+ * one is the common case and keeps the program small). */
+static __always_inline void put_first_iov(struct evb *e, const struct iovec *first, long ret)
+{
+	__u64 n = ret > 0 ? (__u64)ret : 0;
+	put_user_buf(e, first->iov_base, n < first->iov_len ? n : first->iov_len, vg_snaplen);
+}
+
+FILLER(vg_sendmsg_x)
+{
+	struct evb e;
+	if (!evb_begin(&e, PPME_SOCKET_SENDMSG_X, 5))
+		return 0;
+	struct iovec first;
+	__u64 size = user_msg_iov((void *)ARG1, &first);
+	put_s64(&e, ret);
+	put_first_iov(&e, &first, ret);
+	put_s64(&e, (int)ARG0);
+	put_u32(&e, size);
+	put_socktuple(&e, task_fd_file(bpf_get_current_task_btf(), (int)ARG0), false);
+	evb_submit(&e);
+	return 0;
+}
+
+/* msgcontrol is left empty (ancillary data is not captured). */
+FILLER(vg_recvmsg_x)
+{
+	struct evb e;
+	if (!evb_begin(&e, PPME_SOCKET_RECVMSG_X, 6))
+		return 0;
+	struct iovec first;
+	__u64 size = user_msg_iov((void *)ARG1, &first);
+	put_s64(&e, ret);
+	put_u32(&e, size);
+	put_first_iov(&e, &first, ret);
+	put_socktuple(&e, task_fd_file(bpf_get_current_task_btf(), (int)ARG0), true);
+	put_empty(&e);
+	put_s64(&e, (int)ARG0);
+	evb_submit(&e);
+	return 0;
+}
+
+/* O_NONBLOCK / O_CLOEXEC style flags of the fd creators, without an access mode. */
+static __always_inline __u32 fd_flags_to_scap(__u64 f) { return MAP_FLAGS(open_map, f); }
+
+FILLER(vg_eventfd_x)
+{
+	struct evb e;
+	if (!evb_begin(&e, PPME_SYSCALL_EVENTFD_X, 3))
+		return 0;
+	put_s64(&e, ret);
+	put_u64(&e, (__u32)ARG0);
+	put_u32(&e, 0);
+	evb_submit(&e);
+	return 0;
+}
+
+FILLER(vg_eventfd2_x)
+{
+	struct evb e;
+	if (!evb_begin(&e, PPME_SYSCALL_EVENTFD2_X, 3))
+		return 0;
+	put_s64(&e, ret);
+	put_u16(&e, fd_flags_to_scap(ARG1));
+	put_u64(&e, (__u32)ARG0);
+	evb_submit(&e);
+	return 0;
+}
+
+static __always_inline __u32 user_sigmask_low(const void *uptr)
+{
+	__u32 m = 0;
+	if (uptr)
+		bpf_probe_read_user(&m, sizeof(m), uptr);
+	return m;
+}
+
+FILLER(vg_signalfd_x)
+{
+	struct evb e;
+	if (!evb_begin(&e, PPME_SYSCALL_SIGNALFD_X, 4))
+		return 0;
+	put_s64(&e, ret);
+	put_s64(&e, (int)ARG0);
+	put_u32(&e, user_sigmask_low((void *)ARG1));
+	put_u8(&e, 0);
+	evb_submit(&e);
+	return 0;
+}
+
+FILLER(vg_signalfd4_x)
+{
+	struct evb e;
+	if (!evb_begin(&e, PPME_SYSCALL_SIGNALFD4_X, 4))
+		return 0;
+	put_s64(&e, ret);
+	put_u16(&e, fd_flags_to_scap(ARG3));
+	put_s64(&e, (int)ARG0);
+	put_u32(&e, user_sigmask_low((void *)ARG1));
+	evb_submit(&e);
+	return 0;
+}
+
+FILLER(vg_timerfd_create_x)
+{
+	struct evb e;
+	if (!evb_begin(&e, PPME_SYSCALL_TIMERFD_CREATE_X, 3))
+		return 0;
+	put_s64(&e, ret);
+	put_u8(&e, ARG0);
+	put_u8(&e, fd_flags_to_scap(ARG1));
+	evb_submit(&e);
+	return 0;
+}
+
+FILLER(vg_inotify_init_x)
+{
+	struct evb e;
+	if (!evb_begin(&e, PPME_SYSCALL_INOTIFY_INIT_X, 2))
+		return 0;
+	put_s64(&e, ret);
+	put_u8(&e, 0);
+	evb_submit(&e);
+	return 0;
+}
+
+FILLER(vg_inotify_init1_x)
+{
+	struct evb e;
+	if (!evb_begin(&e, PPME_SYSCALL_INOTIFY_INIT1_X, 2))
+		return 0;
+	put_s64(&e, ret);
+	put_u16(&e, fd_flags_to_scap(ARG0));
+	evb_submit(&e);
+	return 0;
+}
+
+/* res + one 32-bit value: the small fd creators. */
+static __always_inline int res_u32_exit(long ret, __u16 type, __u32 v)
+{
+	struct evb e;
+	if (!evb_begin(&e, type, 2))
+		return 0;
+	put_s64(&e, ret);
+	put_u32(&e, v);
+	evb_submit(&e);
+	return 0;
+}
+
+FILLER(vg_epoll_create_x) { return res_u32_exit(ret, PPME_SYSCALL_EPOLL_CREATE_X, (int)ARG0); }
+FILLER(vg_epoll_create1_x)
+{
+	return res_u32_exit(ret, PPME_SYSCALL_EPOLL_CREATE1_X,
+	                    (ARG0 & 02000000) ? PPM_EPOLL_CLOEXEC : 0);
+}
+FILLER(vg_userfaultfd_x)
+{
+	return res_u32_exit(ret, PPME_SYSCALL_USERFAULTFD_X, fd_flags_to_scap(ARG0));
+}
+
+FILLER(vg_pidfd_open_x)
+{
+	struct evb e;
+	if (!evb_begin(&e, PPME_SYSCALL_PIDFD_OPEN_X, 3))
+		return 0;
+	put_s64(&e, ret);
+	put_s64(&e, (int)ARG0);
+	put_u32(&e, fd_flags_to_scap(ARG1));
+	evb_submit(&e);
+	return 0;
+}
+
+FILLER(vg_pidfd_getfd_x)
+{
+	struct evb e;
+	if (!evb_begin(&e, PPME_SYSCALL_PIDFD_GETFD_X, 4))
+		return 0;
+	put_s64(&e, ret);
+	put_s64(&e, (int)ARG0);
+	put_s64(&e, (int)ARG1);
+	put_u32(&e, ARG2);
+	evb_submit(&e);
+	return 0;
+}
+
+/* -1 for a limit pair that was not passed or could not be read. */
+static __always_inline void put_rlimit_pair(struct evb *e, const void *uptr)
+{
+	struct { __s64 cur, max; } rl = {-1, -1};
+	if (uptr && bpf_probe_read_user(&rl, sizeof(rl), uptr) != 0)
+		rl.cur = rl.max = -1;
+	put_s64(e, rl.cur);
+	put_s64(e, rl.max);
+}
+
+/* The old limits are only written on success; RLIMIT_* numbers equal libs' PPM_RLIMIT_*. */
+FILLER(vg_prlimit_x)
+{
+	struct evb e;
+	if (!evb_begin(&e, PPME_SYSCALL_PRLIMIT_X, 7))
+		return 0;
+	put_s64(&e, ret);
+	put_rlimit_pair(&e, (void *)ARG2);
+	put_rlimit_pair(&e, ret == 0 ? (void *)ARG3 : NULL);
+	put_s64(&e, (int)ARG0);
+	put_u8(&e, ARG1 <= PPM_RLIMIT_RTTIME ? ARG1 : PPM_RLIMIT_UNKNOWN);
 	evb_submit(&e);
 	return 0;
 }

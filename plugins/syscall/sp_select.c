@@ -18,6 +18,8 @@ static const sp_syscall table[] = {
 	SC(pipe, 22, PPME_SYSCALL_PIPE_X),
 	SC(dup, 32, PPME_SYSCALL_DUP_1_X),
 	SC(dup2, 33, PPME_SYSCALL_DUP2_X),
+	SC(sendmsg, 46, PPME_SOCKET_SENDMSG_X),
+	SC(recvmsg, 47, PPME_SOCKET_RECVMSG_X),
 	SC(socket, 41, PPME_SOCKET_SOCKET_X),
 	SC(connect, 42, PPME_SOCKET_CONNECT_X),
 	SC(accept, 43, PPME_SOCKET_ACCEPT_5_X),
@@ -30,6 +32,7 @@ static const sp_syscall table[] = {
 	SC(vfork, 58, PPME_SYSCALL_VFORK_20_X),
 	SC(execve, 59, PPME_SYSCALL_EXECVE_19_X),
 	SC(kill, 62, PPME_SYSCALL_KILL_X),
+	SC(fcntl, 72, PPME_SYSCALL_FCNTL_X),
 	SC(chdir, 80, PPME_SYSCALL_CHDIR_X),
 	SC(fchdir, 81, PPME_SYSCALL_FCHDIR_X),
 	SC(rename, 82, PPME_SYSCALL_RENAME_X),
@@ -47,6 +50,8 @@ static const sp_syscall table[] = {
 	SC(ptrace, 101, PPME_SYSCALL_PTRACE_X),
 	SC(setuid, 105, PPME_SYSCALL_SETUID_X),
 	SC(setgid, 106, PPME_SYSCALL_SETGID_X),
+	SC(setreuid, 113, PPME_SYSCALL_SETREUID_X),
+	SC(setregid, 114, PPME_SYSCALL_SETREGID_X),
 	SC(setresuid, 117, PPME_SYSCALL_SETRESUID_X),
 	SC(setresgid, 119, PPME_SYSCALL_SETRESGID_X),
 	SC(capset, 126, PPME_SYSCALL_CAPSET_X),
@@ -56,7 +61,9 @@ static const sp_syscall table[] = {
 	SC(umount2, 166, PPME_SYSCALL_UMOUNT2_X),
 	SC(init_module, 175, PPME_SYSCALL_INIT_MODULE_X),
 	SC(tkill, 200, PPME_SYSCALL_TKILL_X),
+	SC(epoll_create, 213, PPME_SYSCALL_EPOLL_CREATE_X),
 	SC(tgkill, 234, PPME_SYSCALL_TGKILL_X),
+	SC(inotify_init, 253, PPME_SYSCALL_INOTIFY_INIT_X),
 	SC(openat, 257, PPME_SYSCALL_OPENAT_2_X),
 	SC(mkdirat, 258, PPME_SYSCALL_MKDIRAT_X),
 	SC(fchownat, 260, PPME_SYSCALL_FCHOWNAT_X),
@@ -66,17 +73,28 @@ static const sp_syscall table[] = {
 	SC(symlinkat, 266, PPME_SYSCALL_SYMLINKAT_X),
 	SC(fchmodat, 268, PPME_SYSCALL_FCHMODAT_X),
 	SC(unshare, 272, PPME_SYSCALL_UNSHARE_X),
+	SC(signalfd, 282, PPME_SYSCALL_SIGNALFD_X),
+	SC(timerfd_create, 283, PPME_SYSCALL_TIMERFD_CREATE_X),
+	SC(eventfd, 284, PPME_SYSCALL_EVENTFD_X),
 	SC(accept4, 288, PPME_SOCKET_ACCEPT4_6_X),
+	SC(signalfd4, 289, PPME_SYSCALL_SIGNALFD4_X),
+	SC(eventfd2, 290, PPME_SYSCALL_EVENTFD2_X),
+	SC(epoll_create1, 291, PPME_SYSCALL_EPOLL_CREATE1_X),
 	SC(dup3, 292, PPME_SYSCALL_DUP3_X),
 	SC(pipe2, 293, PPME_SYSCALL_PIPE2_X),
+	SC(inotify_init1, 294, PPME_SYSCALL_INOTIFY_INIT1_X),
+	SC(prlimit, 302, PPME_SYSCALL_PRLIMIT_X),
 	SC(setns, 308, PPME_SYSCALL_SETNS_X),
 	SC(finit_module, 313, PPME_SYSCALL_FINIT_MODULE_X),
 	SC(renameat2, 316, PPME_SYSCALL_RENAMEAT2_X),
 	SC(memfd_create, 319, PPME_SYSCALL_MEMFD_CREATE_X),
 	SC(bpf, 321, PPME_SYSCALL_BPF_2_X),
 	SC(execveat, 322, PPME_SYSCALL_EXECVEAT_X),
+	SC(userfaultfd, 323, PPME_SYSCALL_USERFAULTFD_X),
+	SC(pidfd_open, 434, PPME_SYSCALL_PIDFD_OPEN_X),
 	SC(clone3, 435, PPME_SYSCALL_CLONE3_X),
 	SC(openat2, 437, PPME_SYSCALL_OPENAT2_X),
+	SC(pidfd_getfd, 438, PPME_SYSCALL_PIDFD_GETFD_X),
 	{"procexit", VG_DRV_PROCEXIT_SLOT, PPME_PROCEXIT_1_E, NULL, false},
 	/* generic event, for benchmarks: a syscall every process makes and no rule needs */
 	{"getppid", 110, PPME_GENERIC_X, "vg_generic_x", true},
@@ -91,18 +109,20 @@ static const char *const state_set[] = {
 	"openat2", "creat", "close", "socket", "bind", "connect", "accept", "accept4", "listen",
 	"dup", "dup2", "dup3", "pipe", "pipe2", "memfd_create", "chdir", "fchdir", "chroot",
 	"setuid", "setgid", "setresuid", "setresgid", "capset", "prctl", "unshare", "setns",
-	"mount", "umount2",
+	"mount", "umount2", "fcntl", "setreuid", "setregid", "eventfd", "eventfd2", "signalfd",
+	"signalfd4", "timerfd_create", "inotify_init", "inotify_init1", "epoll_create",
+	"epoll_create1", "userfaultfd", "pidfd_open", "pidfd_getfd",
 };
 
 /* repair: process lifecycle and identity ... */
 static const char *const repair_proc[] = {
 	"clone", "clone3", "fork", "vfork", "execve", "execveat", "procexit", "chdir", "fchdir",
-	"setuid", "setgid", "setresuid", "setresgid", "capset", "prctl",
+	"setuid", "setgid", "setresuid", "setresgid", "setreuid", "setregid", "capset", "prctl",
 };
 /* ... plus fd creation/destruction when a rule looks at fds. */
 static const char *const repair_fd[] = {
 	"open", "openat", "openat2", "creat", "socket", "accept", "accept4", "dup", "dup2",
-	"dup3", "pipe", "pipe2", "memfd_create", "close", "connect", "bind",
+	"dup3", "pipe", "pipe2", "memfd_create", "close", "connect", "bind", "fcntl",
 };
 
 const sp_syscall *sp_select_table(size_t *n)

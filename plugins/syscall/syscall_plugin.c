@@ -66,6 +66,11 @@ struct sp_plugin {
 	bool repair;
 	bool all;
 	sp_instance *live; /* for metrics */
+	/* Counters of live instances already closed: metrics stay monotonic, and the final
+	 * `--stats` read after close still shows every drop. */
+	sp_driver_stats closed;
+	uint64_t closed_delivered;
+	uint64_t last_selected;
 	ss_plugin_metric metrics[M_COUNT];
 };
 
@@ -258,8 +263,18 @@ static void instance_free(sp_instance *h)
 {
 	if (!h)
 		return;
-	if (h->p && h->p->live == h)
-		h->p->live = NULL;
+	if (h->p && h->p->live == h) {
+		sp_plugin *p = h->p;
+		sp_driver_stats st = {0};
+		if (h->drv)
+			sp_driver_stats_read(h->drv, &st);
+		p->closed.n_evts += st.n_evts;
+		p->closed.n_drops_buffer += st.n_drops_buffer;
+		p->closed.n_drops_max_size += st.n_drops_max_size;
+		p->closed.n_drops_scratch += st.n_drops_scratch;
+		p->closed_delivered += h->delivered;
+		p->live = NULL;
+	}
 	sp_rings_close(h->rings);
 	sp_driver_close(h->drv);
 	sp_capture_close(h->cap);
@@ -433,12 +448,16 @@ VIGIL_PLUGIN_EXPORT ss_plugin_metric *plugin_get_metrics(ss_plugin_t *s, uint32_
 {
 	sp_plugin *p = s;
 	sp_driver_stats st = {0};
-	uint64_t delivered = 0, selected = 0;
+	uint64_t delivered = p->closed_delivered;
 	if (p->live) {
 		sp_driver_stats_read(p->live->drv, &st);
-		delivered = p->live->delivered;
-		selected = p->live->selected;
+		delivered += p->live->delivered;
+		p->last_selected = p->live->selected;
 	}
+	st.n_evts += p->closed.n_evts;
+	st.n_drops_buffer += p->closed.n_drops_buffer;
+	st.n_drops_max_size += p->closed.n_drops_max_size;
+	st.n_drops_scratch += p->closed.n_drops_scratch;
 	const ss_plugin_metric_type mono = SS_PLUGIN_METRIC_TYPE_MONOTONIC;
 	set_metric(&p->metrics[M_EVTS], "n_evts", mono, st.n_evts);
 	set_metric(&p->metrics[M_DROPS], "n_drops", mono,
@@ -448,7 +467,7 @@ VIGIL_PLUGIN_EXPORT ss_plugin_metric *plugin_get_metrics(ss_plugin_t *s, uint32_
 	set_metric(&p->metrics[M_DROPS_SCRATCH], "n_drops_scratch_map", mono, st.n_drops_scratch);
 	set_metric(&p->metrics[M_DELIVERED], "n_evts_delivered", mono, delivered);
 	set_metric(&p->metrics[M_SELECTED], "n_syscalls_selected", SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC,
-	           selected);
+	           p->last_selected);
 	*num_metrics = M_COUNT;
 	return p->metrics;
 }

@@ -483,21 +483,18 @@ static void sst_parse_dup(sst_state *st)
 		sst_fdtab_dup(&st->threads.fdpool, &th->proc->fds, oldfd, res, flags & PPM_O_CLOEXEC);
 }
 
-/* fcntl commands that duplicate an fd (libscap PPM_FCNTL_* values; not in scap_flags.h yet). */
-#define SST_PPM_FCNTL_F_DUPFD 1
-#define SST_PPM_FCNTL_F_DUPFD_CLOEXEC 26
-
 static void sst_parse_fcntl(sst_state *st)
 {
 	int64_t res, fd;
 	uint64_t cmd;
 	if (!sst_state_int(st, SST_P_RES, &res) || res < 0 || !sst_state_int(st, SST_P_FD, &fd) ||
 	    !sst_state_uint(st, SST_P_CMD, &cmd) ||
-	    (cmd != SST_PPM_FCNTL_F_DUPFD && cmd != SST_PPM_FCNTL_F_DUPFD_CLOEXEC))
+	    (cmd != PPM_FCNTL_F_DUPFD && cmd != PPM_FCNTL_F_DUPFD_CLOEXEC))
 		return;
 	sst_thread *th = sst_parse_thread(st);
 	if (th)
-		sst_fdtab_dup(&st->threads.fdpool, &th->proc->fds, fd, res, cmd == SST_PPM_FCNTL_F_DUPFD_CLOEXEC);
+		sst_fdtab_dup(&st->threads.fdpool, &th->proc->fds, fd, res,
+		              cmd == PPM_FCNTL_F_DUPFD_CLOEXEC);
 }
 
 static void sst_parse_close(sst_state *st)
@@ -617,11 +614,13 @@ static void sst_parse_creds(sst_state *st)
 		sst_parse_take_u32(st, SST_P_GID, &p->gid);
 		break;
 	case PPME_SYSCALL_SETRESUID_X:
+	case PPME_SYSCALL_SETREUID_X:
 		/* -1 keeps the current id; user.uid follows the effective id, as in libsinsp. */
 		if (sst_state_uint(st, SST_P_EUID, &v) && (uint32_t)v != UINT32_MAX)
 			p->uid = (uint32_t)v;
 		break;
 	case PPME_SYSCALL_SETRESGID_X:
+	case PPME_SYSCALL_SETREGID_X:
 		if (sst_state_uint(st, SST_P_EGID, &v) && (uint32_t)v != UINT32_MAX)
 			p->gid = (uint32_t)v;
 		break;
@@ -684,6 +683,7 @@ static void sst_parse_dispatch(sst_state *st)
 	case PPME_SYSCALL_FCHDIR_X: sst_parse_fchdir(st); break;
 	case PPME_SYSCALL_SETUID_X: case PPME_SYSCALL_SETGID_X: case PPME_SYSCALL_SETRESUID_X:
 	case PPME_SYSCALL_SETRESGID_X: case PPME_SYSCALL_CAPSET_X: case PPME_SYSCALL_SETSID_X:
+	case PPME_SYSCALL_SETREUID_X: case PPME_SYSCALL_SETREGID_X:
 		sst_parse_creds(st); break;
 	default: {
 		uint8_t kind = sst_parse_simple_fd_kind(st->ctx.type);

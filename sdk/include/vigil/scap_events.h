@@ -21,7 +21,10 @@
  *                      u16 port (host order); INET6: 16 + u16 port; UNIX: NUL-terminated path.
  *   PT_SOCKTUPLE       u8 family, then INET: sip(4) sport(u16) dip(4) dport(u16); INET6: 16+2+16+2;
  *                      UNIX: u64 source socket + u64 peer socket + NUL-terminated path.
- *                      "s" is the local side for connect/accept from this process' point of view.
+ *                      As in libs, INET tuples are written client -> server whatever side the
+ *                      event comes from: connect/sendto/sendmsg write local then remote, while
+ *                      accept/accept4 write the REMOTE (client) end first and the local
+ *                      (server) end second. UNIX tuples are always this socket, then its peer.
  *   PT_DYN             first byte selects the variant, then the value (ptrace addr/data).
  *   An empty parameter (length 0) means "not available" (e.g. a path that could not be read).
  *
@@ -267,8 +270,10 @@ enum vg_scap_event_code {
 	PPME_SYSCALL_PROCESS_VM_READV_E = 420, PPME_SYSCALL_PROCESS_VM_READV_X = 421,
 	PPME_SYSCALL_PROCESS_VM_WRITEV_E = 422, PPME_SYSCALL_PROCESS_VM_WRITEV_X = 423,
 	PPME_SYSCALL_DELETE_MODULE_E = 424, PPME_SYSCALL_DELETE_MODULE_X = 425,
+	PPME_SYSCALL_SETREUID_E = 426, PPME_SYSCALL_SETREUID_X = 427,
+	PPME_SYSCALL_SETREGID_E = 428, PPME_SYSCALL_SETREGID_X = 429,
 	/* Codes at or above this are newer than vigil's table: readers skip them. */
-	PPM_EVENT_MAX = 426
+	PPM_EVENT_MAX = 430
 };
 
 #define PPME_IS_ENTER(t) (((t) & 1u) == 0)

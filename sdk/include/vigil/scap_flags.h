@@ -204,6 +204,63 @@
 #define PPM_SHUT_WR 1
 #define PPM_SHUT_RDWR 2
 
+/* fcntl commands (PT_ENUMFLAGS8 "cmd" of fcntl). The *LK64 values only exist on 32-bit ABIs. */
+#define PPM_FCNTL_UNKNOWN 0
+#define PPM_FCNTL_F_DUPFD 1
+#define PPM_FCNTL_F_GETFD 2
+#define PPM_FCNTL_F_SETFD 3
+#define PPM_FCNTL_F_GETFL 4
+#define PPM_FCNTL_F_SETFL 5
+#define PPM_FCNTL_F_GETLK 6
+#define PPM_FCNTL_F_SETLK 8
+#define PPM_FCNTL_F_SETLKW 9
+#define PPM_FCNTL_F_SETOWN 10
+#define PPM_FCNTL_F_GETOWN 12
+#define PPM_FCNTL_F_SETSIG 13
+#define PPM_FCNTL_F_GETSIG 15
+#define PPM_FCNTL_F_GETLK64 17
+#define PPM_FCNTL_F_SETLK64 18
+#define PPM_FCNTL_F_SETLKW64 19
+#define PPM_FCNTL_F_SETOWN_EX 21
+#define PPM_FCNTL_F_GETOWN_EX 22
+#define PPM_FCNTL_F_SETLEASE 23
+#define PPM_FCNTL_F_GETLEASE 24
+#define PPM_FCNTL_F_CANCELLK 25
+#define PPM_FCNTL_F_DUPFD_CLOEXEC 26
+#define PPM_FCNTL_F_NOTIFY 27
+#define PPM_FCNTL_F_SETPIPE_SZ 28
+#define PPM_FCNTL_F_GETPIPE_SZ 29
+#define PPM_FCNTL_F_OFD_GETLK 30
+#define PPM_FCNTL_F_OFD_SETLK 31
+#define PPM_FCNTL_F_OFD_SETLKW 32
+
+/* resource limits (PT_ENUMFLAGS8 "resource" of getrlimit/setrlimit/prlimit) */
+#define PPM_RLIMIT_CPU 0
+#define PPM_RLIMIT_FSIZE 1
+#define PPM_RLIMIT_DATA 2
+#define PPM_RLIMIT_STACK 3
+#define PPM_RLIMIT_CORE 4
+#define PPM_RLIMIT_RSS 5
+#define PPM_RLIMIT_NPROC 6
+#define PPM_RLIMIT_NOFILE 7
+#define PPM_RLIMIT_MEMLOCK 8
+#define PPM_RLIMIT_AS 9
+#define PPM_RLIMIT_LOCKS 10
+#define PPM_RLIMIT_SIGPENDING 11
+#define PPM_RLIMIT_MSGQUEUE 12
+#define PPM_RLIMIT_NICE 13
+#define PPM_RLIMIT_RTPRIO 14
+#define PPM_RLIMIT_RTTIME 15
+#define PPM_RLIMIT_UNKNOWN 255
+
+/* epoll_create1 flags */
+#define PPM_EPOLL_CLOEXEC (1u << 0)
+
+/* Capabilities (cap_inheritable/cap_permitted/cap_effective of execve, capset, the process list
+ * and thread.cap_*) are NOT translated: bit N is the kernel's capability number N
+ * (CAP_CHOWN = bit 0 ... CAP_SYS_ADMIN = bit 21 ... CAP_CHECKPOINT_RESTORE = bit 40), as libs'
+ * drivers copy the kernel_cap_t words. */
+
 #ifndef __bpf__
 #include <stddef.h>
 #include <stdint.h>
@@ -231,6 +288,9 @@ extern const vg_scap_flag_name vg_scap_flags_lseek[];
 /* enums (one value, not a bit set) */
 extern const vg_scap_flag_name vg_scap_enum_socket_family[];
 extern const vg_scap_flag_name vg_scap_enum_ptrace[];
+extern const vg_scap_flag_name vg_scap_enum_fcntl[];
+extern const vg_scap_flag_name vg_scap_enum_rlimit[];
+extern const vg_scap_flag_name vg_scap_flags_epoll_create1[];
 
 /* errno names for evt.res ("ENOENT"), indexed by positive errno; NULL when unknown. */
 const char *vg_scap_errno_name(int64_t err);

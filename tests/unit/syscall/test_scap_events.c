@@ -1,6 +1,7 @@
 /* Event table, builder and reader of vigil/scap_events.h, flag names of vigil/scap_flags.h. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "vigil/scap_events.h"
@@ -16,7 +17,7 @@ Test(scap_table, codes_match_libscap_numbers)
 	cr_assert_eq(PPME_ASYNCEVENT_E, 402);
 	cr_assert_eq(PPME_SYSCALL_MEMFD_CREATE_X, 405);
 	cr_assert_eq(PPME_SYSCALL_DELETE_MODULE_X, 425);
-	cr_assert_eq(PPM_EVENT_MAX, 426);
+	cr_assert_eq(PPM_EVENT_MAX, 430);
 }
 
 Test(scap_table, openat_exit_layout)
@@ -256,4 +257,79 @@ Test(scap_flags, errno_names)
 	cr_assert_str_eq(vg_scap_errno_name(EACCES), "EACCES");
 	cr_assert_null(vg_scap_errno_name(0));
 	cr_assert_null(vg_scap_errno_name(100000));
+}
+
+/* Exit layouts of the fd-creating and credential calls the gVisor and sysstate plugins read:
+ * "name:TYPE" per parameter, in order. */
+static void assert_layout(uint16_t code, const char *evname, const char *const *params, size_t n)
+{
+	const vg_scap_event_info *i = vg_scap_event_info_get(code);
+	cr_assert_not_null(i, "code %u", code);
+	cr_assert_str_eq(i->name, evname);
+	cr_assert_eq(i->nparams, n, "%s: %u params", evname, i->nparams);
+	cr_assert_not(vg_scap_event_is_old(code), "%s exit is current", evname);
+	cr_assert(vg_scap_event_is_old(code - 1), "%s enter is old", evname);
+	for (size_t k = 0; k < n; k++) {
+		char want[64];
+		snprintf(want, sizeof want, "%s:%s", i->params[k].name,
+		         vg_scap_param_type_name(i->params[k].type));
+		cr_assert_str_eq(want, params[k], "%s param %zu", evname, k);
+	}
+}
+#define LAYOUT(code, name, ...)                                                      \
+	do {                                                                         \
+		static const char *const p_[] = {__VA_ARGS__};                       \
+		assert_layout(code, name, p_, sizeof p_ / sizeof p_[0]);             \
+	} while (0)
+
+Test(scap_table, fd_creators_and_creds_exit_layouts)
+{
+	cr_assert_eq(PPME_SYSCALL_SETREUID_X, 427);
+	cr_assert_eq(PPME_SYSCALL_SETREGID_X, 429);
+	LAYOUT(PPME_SYSCALL_PRLIMIT_X, "prlimit", "res:ERRNO", "newcur:INT64", "newmax:INT64",
+	       "oldcur:INT64", "oldmax:INT64", "pid:INT64", "resource:ENUMFLAGS8");
+	LAYOUT(PPME_SYSCALL_EVENTFD_X, "eventfd", "res:FD", "initval:UINT64", "flags:FLAGS32");
+	LAYOUT(PPME_SYSCALL_EVENTFD2_X, "eventfd2", "res:FD", "flags:FLAGS16", "initval:UINT64");
+	LAYOUT(PPME_SYSCALL_SIGNALFD_X, "signalfd", "res:FD", "fd:FD", "mask:UINT32", "flags:FLAGS8");
+	LAYOUT(PPME_SYSCALL_SIGNALFD4_X, "signalfd4", "res:FD", "flags:FLAGS16", "fd:FD",
+	       "mask:UINT32");
+	LAYOUT(PPME_SYSCALL_TIMERFD_CREATE_X, "timerfd_create", "res:FD", "clockid:UINT8",
+	       "flags:FLAGS8");
+	LAYOUT(PPME_SYSCALL_INOTIFY_INIT_X, "inotify_init", "res:FD", "flags:FLAGS8");
+	LAYOUT(PPME_SYSCALL_INOTIFY_INIT1_X, "inotify_init1", "res:FD", "flags:FLAGS16");
+	LAYOUT(PPME_SYSCALL_EPOLL_CREATE_X, "epoll_create", "res:ERRNO", "size:INT32");
+	LAYOUT(PPME_SYSCALL_EPOLL_CREATE1_X, "epoll_create1", "res:ERRNO", "flags:FLAGS32");
+	LAYOUT(PPME_SYSCALL_USERFAULTFD_X, "userfaultfd", "res:ERRNO", "flags:FLAGS32");
+	LAYOUT(PPME_SYSCALL_PIDFD_OPEN_X, "pidfd_open", "fd:FD", "pid:PID", "flags:FLAGS32");
+	LAYOUT(PPME_SYSCALL_PIDFD_GETFD_X, "pidfd_getfd", "fd:FD", "pid_fd:FD", "target_fd:FD",
+	       "flags:FLAGS32");
+	LAYOUT(PPME_SYSCALL_IO_URING_SETUP_X, "io_uring_setup", "res:ERRNO", "entries:UINT32",
+	       "sq_entries:UINT32", "cq_entries:UINT32", "flags:FLAGS32", "sq_thread_cpu:UINT32",
+	       "sq_thread_idle:UINT32", "features:FLAGS32");
+	LAYOUT(PPME_SYSCALL_OPEN_BY_HANDLE_AT_X, "open_by_handle_at", "fd:FD", "mountfd:FD",
+	       "flags:FLAGS32", "path:FSPATH", "dev:UINT32", "ino:UINT64");
+	LAYOUT(PPME_SYSCALL_SETREUID_X, "setreuid", "res:ERRNO", "ruid:UID", "euid:UID");
+	LAYOUT(PPME_SYSCALL_SETREGID_X, "setregid", "res:ERRNO", "rgid:GID", "egid:GID");
+	LAYOUT(PPME_SYSCALL_PREADV_X, "preadv", "res:ERRNO", "size:UINT32", "data:BYTEBUF", "fd:FD",
+	       "pos:UINT64");
+	LAYOUT(PPME_SYSCALL_PWRITEV_X, "pwritev", "res:ERRNO", "data:BYTEBUF", "fd:FD",
+	       "size:UINT32", "pos:UINT64");
+	LAYOUT(PPME_SYSCALL_FCNTL_X, "fcntl", "res:FD", "fd:FD", "cmd:ENUMFLAGS8");
+	cr_assert(vg_scap_event_info_get(PPME_SYSCALL_EVENTFD2_X)->flags & EF_CREATES_FD);
+}
+
+Test(scap_flags, fcntl_and_rlimit_names)
+{
+	const vg_scap_event_info *i = vg_scap_event_info_get(PPME_SYSCALL_FCNTL_X);
+	cr_assert_eq(i->params[2].names, vg_scap_enum_fcntl);
+	cr_assert_str_eq(vg_scap_enum_name(vg_scap_enum_fcntl, 1), "F_DUPFD");
+	cr_assert_str_eq(vg_scap_enum_name(vg_scap_enum_fcntl, 26), "F_DUPFD_CLOEXEC");
+	cr_assert_str_eq(vg_scap_enum_name(vg_scap_enum_fcntl, PPM_FCNTL_F_SETFL), "F_SETFL");
+	cr_assert_null(vg_scap_enum_name(vg_scap_enum_fcntl, 7));
+	int found = 0;
+	cr_assert_eq(vg_scap_flag_value(vg_scap_enum_fcntl, "F_OFD_SETLKW", &found), 32);
+	cr_assert(found);
+	cr_assert_str_eq(vg_scap_enum_name(vg_scap_enum_rlimit, 7), "RLIMIT_NOFILE");
+	cr_assert_eq(vg_scap_event_info_get(PPME_SYSCALL_PRLIMIT_X)->params[6].names,
+	             vg_scap_enum_rlimit);
 }

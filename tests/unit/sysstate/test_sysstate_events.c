@@ -386,11 +386,11 @@ Test(sysstate_events, fork_child_inherits_fds_and_exec_drops_cloexec)
 	assert_missing("fd.name");
 	simple_fd_event(PPME_SYSCALL_FCHDIR_X, 101, -20, 5);
 	cr_assert_str_eq(S("fd.name"), "/var/log/app.log");
-	/* fcntl(5, F_DUPFD_CLOEXEC) = 10 (libscap command 26) */
+	/* fcntl(5, F_DUPFD_CLOEXEC) = 10 */
 	sst_tevt_begin(&E, PPME_SYSCALL_FCNTL_X, 101, 9300);
 	sst_tevt_int(&E, "res", 10);
 	sst_tevt_int(&E, "fd", 5);
-	sst_tevt_int(&E, "cmd", 26);
+	sst_tevt_int(&E, "cmd", PPM_FCNTL_F_DUPFD_CLOEXEC);
 	feed();
 	simple_fd_event(PPME_SYSCALL_FCHDIR_X, 101, -20, 10);
 	cr_assert_str_eq(S("fd.name"), "/var/log/app.log");
@@ -417,6 +417,38 @@ Test(sysstate_events, chdir_and_setuid_update_the_process)
 	feed();
 	cr_assert_eq(I("group.gid"), 0);
 	cr_assert_str_eq(S("group.name"), "root");
+}
+
+/* setreuid/setregid: the effective id becomes user.uid/group.gid; -1 keeps it; failures change
+ * nothing. */
+Test(sysstate_events, setreuid_and_setregid_follow_the_effective_id)
+{
+	spawn_family();
+	cr_assert_eq(I("user.uid"), 1000, "starts unprivileged");
+	sst_tevt_begin(&E, PPME_SYSCALL_SETREUID_X, 101, 6100);
+	sst_tevt_int(&E, "res", 0);
+	sst_tevt_int(&E, "ruid", 1000);
+	sst_tevt_int(&E, "euid", 0);
+	feed();
+	cr_assert_eq(I("user.uid"), 0);
+	sst_tevt_begin(&E, PPME_SYSCALL_SETREUID_X, 101, 6101);
+	sst_tevt_int(&E, "res", 0);
+	sst_tevt_int(&E, "ruid", 0);
+	sst_tevt_int(&E, "euid", UINT32_MAX);
+	feed();
+	cr_assert_eq(I("user.uid"), 0, "-1 keeps the effective id");
+	sst_tevt_begin(&E, PPME_SYSCALL_SETREUID_X, 101, 6102);
+	sst_tevt_int(&E, "res", -1);
+	sst_tevt_int(&E, "ruid", 1000);
+	sst_tevt_int(&E, "euid", 1000);
+	feed();
+	cr_assert_eq(I("user.uid"), 0, "a failed call changes nothing");
+	sst_tevt_begin(&E, PPME_SYSCALL_SETREGID_X, 101, 6103);
+	sst_tevt_int(&E, "res", 0);
+	sst_tevt_int(&E, "rgid", 5);
+	sst_tevt_int(&E, "egid", 7);
+	feed();
+	cr_assert_eq(I("group.gid"), 7);
 }
 
 Test(sysstate_events, gvisor_tids_and_container)
