@@ -421,6 +421,19 @@ vg_rc vg_engine_run(vg_engine *e, double duration_s, vg_err *err)
 	return rc;
 }
 
+/* "plugin.metric=value"; metrics already named "plugin.x" (gvisor.drops) are not prefixed twice. */
+static void print_metric(FILE *out, const char *plugin, const ss_plugin_metric *m)
+{
+	size_t pl = strlen(plugin);
+	bool prefixed = strncmp(m->name, plugin, pl) == 0 && m->name[pl] == '.';
+	const char *sep = prefixed ? "" : ".";
+	const char *pre = prefixed ? "" : plugin;
+	if (m->value_type == SS_PLUGIN_METRIC_VALUE_TYPE_U64)
+		fprintf(out, "  %s%s%s=%llu\n", pre, sep, m->name, (unsigned long long)m->value.u64);
+	else if (m->value_type == SS_PLUGIN_METRIC_VALUE_TYPE_U32)
+		fprintf(out, "  %s%s%s=%u\n", pre, sep, m->name, m->value.u32);
+}
+
 void vg_engine_print_stats(vg_engine *e, FILE *out)
 {
 	for (uint32_t i = 0; i < e->nsources; i++) {
@@ -435,14 +448,8 @@ void vg_engine_print_stats(vg_engine *e, FILE *out)
 			const ss_plugin_metric *m;
 			uint32_t nm;
 			vg_plugin_metrics(s->states[j], &m, &nm);
-			for (uint32_t k = 0; k < nm; k++) {
-				if (m[k].value_type == SS_PLUGIN_METRIC_VALUE_TYPE_U64)
-					fprintf(out, "  %s.%s=%llu\n", vg_plugin_get_info(s->states[j])->name, m[k].name,
-						(unsigned long long)m[k].value.u64);
-				else if (m[k].value_type == SS_PLUGIN_METRIC_VALUE_TYPE_U32)
-					fprintf(out, "  %s.%s=%u\n", vg_plugin_get_info(s->states[j])->name, m[k].name,
-						m[k].value.u32);
-			}
+			for (uint32_t k = 0; k < nm; k++)
+				print_metric(out, vg_plugin_get_info(s->states[j])->name, &m[k]);
 		}
 	}
 }

@@ -51,6 +51,7 @@ typedef struct gv_plugin {
 	char *text;               /* event_to_string result, reused */
 	size_t text_cap;
 	ss_plugin_metric metrics[GV_M_COUNT];
+	bool have_metrics;        /* metrics[] filled at least once */
 } gv_plugin;
 
 struct gv_inst {
@@ -317,11 +318,43 @@ VIGIL_PLUGIN_EXPORT ss_instance_t *plugin_open(ss_plugin_t *s, const char *param
 	return in;
 }
 
+static void gv_metric(gv_plugin *p, int i, const char *name, ss_plugin_metric_type type, uint64_t v)
+{
+	p->metrics[i].name = name;
+	p->metrics[i].type = type;
+	p->metrics[i].value.u64 = v;
+	p->metrics[i].value_type = SS_PLUGIN_METRIC_VALUE_TYPE_U64;
+}
+
+static void gv_metrics_update(gv_plugin *p, const gv_inst *in)
+{
+	const gv_conv_stats *st = &in->conv.st;
+	const ss_plugin_metric_type mono = SS_PLUGIN_METRIC_TYPE_MONOTONIC;
+	gv_metric(p, GV_M_SANDBOXES, "gvisor.sandboxes", SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC,
+	          gv_listen_connections(in->l));
+	gv_metric(p, GV_M_SANDBOXES_TOTAL, "gvisor.sandboxes_total", mono,
+	          gv_listen_get_stats(in->l)->accepted);
+	gv_metric(p, GV_M_MESSAGES, "gvisor.messages", mono, st->messages);
+	gv_metric(p, GV_M_EVENTS, "gvisor.events", mono, st->events);
+	gv_metric(p, GV_M_DROPS, "gvisor.drops", mono, in->drops);
+	gv_metric(p, GV_M_CORRUPT, "gvisor.corrupt", mono,
+	          in->corrupt + gv_listen_get_stats(in->l)->truncated);
+	gv_metric(p, GV_M_UNSUPPORTED, "gvisor.unsupported_types", mono, in->unsupported);
+	gv_metric(p, GV_M_UNCONVERTED, "gvisor.unconverted", mono, st->unconverted);
+	gv_metric(p, GV_M_UNKNOWN_FIELDS, "gvisor.unknown_fields", mono, st->unknown_fields);
+	p->have_metrics = true;
+}
+
 VIGIL_PLUGIN_EXPORT void plugin_close(ss_plugin_t *s, ss_instance_t *h)
 {
 	gv_plugin *p = s;
-	if (p->inst == h)
+	if (p->inst == h) {
+		/* Hosts read the counters after closing the source (vigil --stats does): keep the
+		 * last values; every connection is gone with the instance. */
+		gv_metrics_update(p, h);
+		p->metrics[GV_M_SANDBOXES].value.u64 = 0;
 		p->inst = NULL;
+	}
 	gv_inst_free(h);
 }
 
@@ -366,37 +399,13 @@ VIGIL_PLUGIN_EXPORT const char *plugin_event_to_string(ss_plugin_t *s, const ss_
 	return p->text;
 }
 
-static void gv_metric(gv_plugin *p, int i, const char *name, ss_plugin_metric_type type, uint64_t v)
-{
-	p->metrics[i].name = name;
-	p->metrics[i].type = type;
-	p->metrics[i].value.u64 = v;
-	p->metrics[i].value_type = SS_PLUGIN_METRIC_VALUE_TYPE_U64;
-}
-
+/* The open instance's counters; once it is closed, its final values (none before an open). */
 VIGIL_PLUGIN_EXPORT ss_plugin_metric *plugin_get_metrics(ss_plugin_t *s, uint32_t *num_metrics)
 {
 	gv_plugin *p = s;
-	const gv_inst *in = p->inst;
-	if (!in) {
-		*num_metrics = 0;
-		return p->metrics;
-	}
-	const gv_conv_stats *st = &in->conv.st;
-	const ss_plugin_metric_type mono = SS_PLUGIN_METRIC_TYPE_MONOTONIC;
-	gv_metric(p, GV_M_SANDBOXES, "gvisor.sandboxes", SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC,
-	          gv_listen_connections(in->l));
-	gv_metric(p, GV_M_SANDBOXES_TOTAL, "gvisor.sandboxes_total", mono,
-	          gv_listen_get_stats(in->l)->accepted);
-	gv_metric(p, GV_M_MESSAGES, "gvisor.messages", mono, st->messages);
-	gv_metric(p, GV_M_EVENTS, "gvisor.events", mono, st->events);
-	gv_metric(p, GV_M_DROPS, "gvisor.drops", mono, in->drops);
-	gv_metric(p, GV_M_CORRUPT, "gvisor.corrupt", mono,
-	          in->corrupt + gv_listen_get_stats(in->l)->truncated);
-	gv_metric(p, GV_M_UNSUPPORTED, "gvisor.unsupported_types", mono, in->unsupported);
-	gv_metric(p, GV_M_UNCONVERTED, "gvisor.unconverted", mono, st->unconverted);
-	gv_metric(p, GV_M_UNKNOWN_FIELDS, "gvisor.unknown_fields", mono, st->unknown_fields);
-	*num_metrics = GV_M_COUNT;
+	if (p->inst)
+		gv_metrics_update(p, p->inst);
+	*num_metrics = p->have_metrics ? GV_M_COUNT : 0;
 	return p->metrics;
 }
 

@@ -55,7 +55,13 @@ uint64_t gv_sandbox_tid(const gv_sandbox *sb, int32_t tid)
 
 uint32_t gv_sandbox_drops(gv_sandbox *sb, uint32_t dropped_count)
 {
-	uint32_t delta = dropped_count - sb->last_dropped; /* unsigned: wraps like the counter */
+	/* The sandbox's task goroutines read the counter and send concurrently, so a header
+	 * written before a drop can arrive after one written after it (seen live: 3, 4, 3, 4, 7,
+	 * 5, 7). Serial-number arithmetic: a step of less than 2^31 forward is new drops (also
+	 * across the 2^32 wrap), anything else is a late header and counts nothing. */
+	uint32_t delta = dropped_count - sb->last_dropped;
+	if (delta == 0 || delta >= UINT32_C(1) << 31)
+		return 0;
 	sb->last_dropped = dropped_count;
 	return delta;
 }

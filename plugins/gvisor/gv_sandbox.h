@@ -33,7 +33,7 @@ typedef struct gv_sandbox {
 	uint32_t index;         /* >= 1, high half of every emitted tid */
 	char *container_id;     /* owned: first container id the sandbox sent, NULL until then */
 	uint64_t init_start_ns; /* start time of the sandbox init (pid namespace start) */
-	uint32_t last_dropped;  /* last dropped_count header value */
+	uint32_t last_dropped;  /* highest dropped_count header value seen (serial order) */
 	gv_thread *slots;       /* owned: open-addressing table, `cap` entries (power of two) */
 	uint32_t cap, count;
 } gv_sandbox;
@@ -45,8 +45,9 @@ void gv_sandbox_free(gv_sandbox *sb);
 /* Encoded id for events; 0 stays 0 (no such thread, e.g. the parent of init). */
 uint64_t gv_sandbox_tid(const gv_sandbox *sb, int32_t tid);
 
-/* Points this connection failed to send since the previous header (dropped_count is a running
- * total that wraps at 2^32). Updates the remembered value. */
+/* Points this connection failed to send since the highest dropped_count seen so far (a running
+ * total that wraps at 2^32; headers may arrive slightly out of order, a late one counts 0).
+ * Updates the remembered value. */
 uint32_t gv_sandbox_drops(gv_sandbox *sb, uint32_t dropped_count);
 
 /* Remembers the container id if none is known yet (copied). */

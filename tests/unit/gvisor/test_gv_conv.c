@@ -331,8 +331,11 @@ Test(gv_conv, drop_counter_deltas_wrap)
 	cr_assert_eq(gv_sandbox_drops(sb, 0), 0);
 	cr_assert_eq(gv_sandbox_drops(sb, 5), 5);
 	cr_assert_eq(gv_sandbox_drops(sb, 5), 0);
-	cr_assert_eq(gv_sandbox_drops(sb, 0xfffffffeu), 0xfffffff9u);
-	cr_assert_eq(gv_sandbox_drops(sb, 3), 5, "wraparound from 2^32-2 to 3 is 5 drops");
+	cr_assert_eq(gv_sandbox_drops(sb, 3), 0, "a late header (3 after 5) counts nothing");
+	cr_assert_eq(gv_sandbox_drops(sb, 7), 2, "and the count goes on from the highest value seen");
+	cr_assert_eq(gv_sandbox_drops(sb, 0x7ffffff7u), 0x7ffffff0u, "a forward step just under 2^31");
+	cr_assert_eq(gv_sandbox_drops(sb, 0xfffffff0u), 0x7ffffff9u);
+	cr_assert_eq(gv_sandbox_drops(sb, 3), 19, "wraparound from 2^32-16 to 3 is 19 drops");
 	gv_sandbox_free(sb);
 }
 
