@@ -263,14 +263,131 @@ static bool apply_transformer_type(vg_cond_ctx *ctx, const vg_cond_expr *e, vg_c
 	return true;
 }
 
+/* ---- join / concat / getopt ---- */
+
+/* What a multi-operand transformer yields, for type checks and messages. */
+static const vg_field_info join_result = { .name = "join()", .type = VG_FT_STRING };
+static const vg_field_info concat_result = { .name = "concat()", .type = VG_FT_STRING };
+static const vg_field_info getopt_result = { .name = "getopt()", .type = VG_FT_STRING, .flags = VG_FIELD_LIST };
+static const vg_field_info getopt_selected = { .name = "getopt()[]", .type = VG_FT_STRING };
+
+static const struct {
+	const char *name;
+	vg_cond_mtr kind;
+	const vg_field_info *result;
+} mtr_names[] = {
+	{ "join", VG_MTR_JOIN, &join_result },
+	{ "concat", VG_MTR_CONCAT, &concat_result },
+	{ "getopt", VG_MTR_GETOPT, &getopt_result },
+};
+
+void vg_cond_compile_optstring(const char *s, size_t len, vg_cond_optstring *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = (len && s[0] == ':') ? 1 : 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == ':')
+			continue;
+		out->valid[c] = true;
+		if (i + 1 < len && s[i + 1] == ':') {
+			out->takes_arg[c] = true;
+			i++;
+		}
+	}
+}
+
+static bool compile_expr(vg_cond_ctx *ctx, const vg_cond_expr *e, vg_cond_fexpr *out, int depth);
+
+/* Operand i of transformer e: want_list says whether it must be a list of strings (else one
+ * string); a quoted literal is a single string. */
+static bool compile_marg(vg_cond_ctx *ctx, const vg_cond_expr *e, uint32_t i, bool want_list, int depth,
+			 vg_cond_marg *out)
+{
+	const vg_cond_expr *a = e->args[i];
+	if (a->is_literal) {
+		if (want_list)
+			return fail(ctx, VG_CF_OTHER, a->off, "%s() argument %u must be a list, not a string literal",
+				    e->name, i + 1);
+		out->lit.bytes.ptr = (const uint8_t *)a->name;
+		out->lit.bytes.len = (uint32_t)strlen(a->name);
+		return true;
+	}
+	vg_cond_fexpr *fx = vg_arena_zalloc(ctx->arena, sizeof(*fx));
+	if (!fx)
+		return nomem(ctx);
+	if (!compile_expr(ctx, a, fx, depth + 1))
+		return false;
+	if (fx->field->flags & VG_FIELD_NO_TRANSFORM)
+		return fail(ctx, VG_CF_OTHER, a->off, "field '%s' cannot be transformed", fx->field->name);
+	if (fx->type != VG_FT_STRING || fx->list != want_list)
+		return fail(ctx, VG_CF_OTHER, a->off, "%s() argument %u must be %s, '%s' is %s%s", e->name, i + 1,
+			    want_list ? "a list of strings" : "a string", fx->field->name, fx->list ? "a list of " : "",
+			    vg_ftype_name(fx->type));
+	out->expr = fx;
+	return true;
+}
+
+static bool check_mtr_arity(vg_cond_ctx *ctx, const vg_cond_expr *e, vg_cond_mtr kind)
+{
+	if (kind == VG_MTR_CONCAT ? e->nargs < 2 : e->nargs != 2)
+		return fail(ctx, VG_CF_OTHER, e->off, "%s() takes %s", e->name,
+			    kind == VG_MTR_JOIN     ? "exactly two arguments: a separator and a list"
+			    : kind == VG_MTR_GETOPT ? "exactly two arguments: a list and an optstring"
+						    : "at least two arguments");
+	if (e->has_arg && (kind != VG_MTR_GETOPT || strlen(e->arg) != 1))
+		return fail(ctx, VG_CF_OTHER, e->off, "%s", kind == VG_MTR_GETOPT ?
+			    "getopt()[c] takes a single option character" : "only getopt() takes an argument");
+	return true;
+}
+
+static bool compile_multi(vg_cond_ctx *ctx, const vg_cond_expr *e, size_t t, vg_cond_fexpr *out, int depth)
+{
+	vg_cond_mtr kind = mtr_names[t].kind;
+	if (!check_mtr_arity(ctx, e, kind))
+		return false;
+	vg_cond_multi *m = vg_arena_zalloc(ctx->arena, sizeof(*m));
+	vg_cond_marg *args = vg_arena_zalloc(ctx->arena, sizeof(*args) * e->nargs);
+	if (!m || !args)
+		return nomem(ctx);
+	for (uint32_t i = 0; i < e->nargs; i++) {
+		bool want_list = (kind == VG_MTR_JOIN && i == 1) || (kind == VG_MTR_GETOPT && i == 0);
+		if (!compile_marg(ctx, e, i, want_list, depth, &args[i]))
+			return false;
+	}
+	m->kind = kind;
+	m->nargs = e->nargs;
+	m->args = args;
+	if (kind == VG_MTR_GETOPT && !args[1].expr) {
+		vg_cond_optstring *o = vg_arena_alloc(ctx->arena, sizeof(*o));
+		if (!o)
+			return nomem(ctx);
+		vg_cond_compile_optstring((const char *)args[1].lit.bytes.ptr, args[1].lit.bytes.len, o);
+		m->opts = o;
+	}
+	if (e->has_arg)
+		m->selector = (unsigned char)e->arg[0];
+	memset(out, 0, sizeof(*out));
+	out->multi = m;
+	out->field = e->has_arg ? &getopt_selected : mtr_names[t].result;
+	out->type = VG_FT_STRING;
+	out->list = (out->field->flags & VG_FIELD_LIST) != 0;
+	return true;
+}
+
 static bool compile_expr(vg_cond_ctx *ctx, const vg_cond_expr *e, vg_cond_fexpr *out, int depth)
 {
+	if (e->is_literal)
+		return fail(ctx, VG_CF_OTHER, e->off, "a string literal is only allowed as an argument of join(), "
+			    "concat() or getopt()");
 	if (!e->is_transformer)
 		return compile_field(ctx, e, out);
 	if (depth > VG_COND_MAX_TR)
 		return fail(ctx, VG_CF_OTHER, e->off, "more than %d nested transformers", VG_COND_MAX_TR);
 	if (strcmp(e->name, "val") == 0)
 		return fail(ctx, VG_CF_OTHER, e->off, "val() can only be used on the right-hand side of a comparison");
+	for (size_t m = 0; m < sizeof(mtr_names) / sizeof(mtr_names[0]); m++)
+		if (strcmp(mtr_names[m].name, e->name) == 0)
+			return compile_multi(ctx, e, m, out, depth);
 	size_t t = 0;
 	while (t < sizeof(tr_names) / sizeof(tr_names[0]) && strcmp(tr_names[t].name, e->name) != 0)
 		t++;

@@ -58,15 +58,45 @@ typedef struct vg_cond_slot {
 	vg_field_arg arg;
 } vg_cond_slot;
 
-/* A compiled field expression: a slot and the transformers applied to it, innermost first. */
+/* Transformers over several operands (Falco 0.44): their result replaces the slot's values. */
+typedef enum vg_cond_mtr { VG_MTR_JOIN = 1, VG_MTR_CONCAT, VG_MTR_GETOPT } vg_cond_mtr;
+
+struct vg_cond_fexpr;
+
+/* One operand: a field expression, or a string literal when expr is NULL. */
+typedef struct vg_cond_marg {
+	const struct vg_cond_fexpr *expr;
+	vg_value lit;
+} vg_cond_marg;
+
+/* getopt(3) option tables, decoded once from a literal optstring. */
+typedef struct vg_cond_optstring {
+	bool valid[256];
+	bool takes_arg[256];
+} vg_cond_optstring;
+
+typedef struct vg_cond_multi {
+	vg_cond_mtr kind;
+	uint32_t nargs;
+	const vg_cond_marg *args;
+	unsigned char selector;        /* getopt(...)[c]: the value of option c; 0 = every option */
+	const vg_cond_optstring *opts; /* getopt with a literal optstring; NULL = decode per event */
+} vg_cond_multi;
+
+/* A compiled field expression: a slot (or a multi-operand transformer) and the transformers
+ * applied to it, innermost first. */
 typedef struct vg_cond_fexpr {
+	const vg_cond_multi *multi; /* join/concat/getopt: its result instead of the slot's values */
 	uint32_t slot;
 	uint8_t ntr;
 	uint8_t tr[VG_COND_MAX_TR];
 	vg_ftype type;  /* type after the transformers */
 	bool list;      /* list-valued (in = all, intersects = any) */
-	const vg_field_info *field;
+	const vg_field_info *field; /* for a multi-operand transformer, a description of its result */
 } vg_cond_fexpr;
+
+/* Decodes a getopt(3) optstring (a leading ':' only changes error reporting, so it is skipped). */
+void vg_cond_compile_optstring(const char *s, size_t len, vg_cond_optstring *out);
 
 typedef struct vg_cond_lit {
 	vg_value v;

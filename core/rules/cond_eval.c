@@ -181,9 +181,197 @@ static void apply_transformer(vg_cond_state *st, vg_cond_tr tr, bool list_in, vg
 	v->v = out;
 }
 
+/* ---- join / concat / getopt ---- */
+
+/* Values of operand a: the literal, or its expression's values. */
+static void marg_values(const vg_cond_marg *a, vg_cond_state *st, vg_evctx *ev, vg_values *out)
+{
+	if (a->expr)
+		vg_cond_eval_fexpr(a->expr, st, ev, out);
+	else
+		*out = (vg_values){ .n = 1, .v = &a->lit };
+}
+
+/* One NUL-terminated string value in the scratch arena made of parts[0..n) with sep between. */
+static bool glue(vg_arena *a, const vg_value *parts, uint32_t n, const vg_value *sep, vg_value *out)
+{
+	size_t len = 0;
+	for (uint32_t i = 0; i < n; i++)
+		len += parts[i].bytes.len + (i && sep ? sep->bytes.len : 0);
+	if (len > UINT32_MAX - 1)
+		return false;
+	uint8_t *dst = vg_arena_alloc(a, len + 1);
+	if (!dst)
+		return false;
+	size_t at = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (i && sep) {
+			memcpy(dst + at, sep->bytes.ptr, sep->bytes.len);
+			at += sep->bytes.len;
+		}
+		memcpy(dst + at, parts[i].bytes.ptr, parts[i].bytes.len);
+		at += parts[i].bytes.len;
+	}
+	dst[at] = 0;
+	out->bytes.ptr = dst;
+	out->bytes.len = (uint32_t)at;
+	return true;
+}
+
+/* concat(a, b, ...): missing as soon as one operand is; a multi-valued operand gives its first. */
+static bool eval_concat(const vg_cond_multi *m, vg_cond_state *st, vg_evctx *ev, vg_value *out)
+{
+	vg_value *parts = vg_arena_alloc(st->scratch, sizeof(*parts) * m->nargs);
+	if (!parts)
+		return false;
+	for (uint32_t i = 0; i < m->nargs; i++) {
+		vg_values v;
+		marg_values(&m->args[i], st, ev, &v);
+		if (!v.n)
+			return false;
+		parts[i] = v.v[0];
+	}
+	return glue(st->scratch, parts, m->nargs, NULL, out);
+}
+
+static bool eval_join(const vg_cond_multi *m, vg_cond_state *st, vg_evctx *ev, vg_value *out)
+{
+	vg_values sep, list;
+	marg_values(&m->args[0], st, ev, &sep);
+	if (!sep.n)
+		return false;
+	marg_values(&m->args[1], st, ev, &list);
+	return list.n && glue(st->scratch, list.v, list.n, &sep.v[0], out);
+}
+
+typedef struct getopt_out {
+	vg_arena *a;
+	vg_value *v;
+	uint32_t n;
+	unsigned char selector;
+	bool selected;
+	vg_value last;   /* selector mode: the last value of the selected option */
+} getopt_out;
+
+static bool getopt_emit(getopt_out *g, const uint8_t *s, uint32_t len)
+{
+	const char *copy = vg_arena_strndup(g->a, (const char *)s, len);
+	if (!copy)
+		return false;
+	vg_value v = { .bytes = { (const uint8_t *)copy, len } };
+	if (g->selector) {
+		g->last = v;
+		g->selected = true;
+	} else {
+		g->v[g->n++] = v;
+	}
+	return true;
+}
+
+/* Scans one argv token holding a cluster of short options ("-ab", "-tvalue", "-t" + next token);
+ * advances *i past a consumed option value. */
+static bool getopt_cluster(getopt_out *g, const vg_cond_optstring *o, const vg_values *argv, uint32_t *i)
+{
+	const uint8_t *tok = argv->v[*i].bytes.ptr;
+	uint32_t len = argv->v[*i].bytes.len;
+	for (uint32_t k = 1; k < len; k++) {
+		unsigned char c = tok[k];
+		bool wanted = !g->selector || c == g->selector;
+		if (c == ':' || !o->valid[c]) {
+			if (!g->selector && !getopt_emit(g, (const uint8_t *)"?", 1))
+				return false;
+			continue;
+		}
+		if (!o->takes_arg[c]) {
+			if (wanted && !getopt_emit(g, tok + k, 1))
+				return false;
+			continue;
+		}
+		/* The value is the rest of this token or the next token; missing → "". */
+		const uint8_t *val = tok + k + 1;
+		uint32_t vlen = len - k - 1;
+		bool have = vlen > 0;
+		if (!have && *i + 1 < argv->n) {
+			++*i;
+			val = argv->v[*i].bytes.ptr;
+			vlen = argv->v[*i].bytes.len;
+			have = true;
+		}
+		if (!wanted)
+			return true;
+		if (!have)
+			return getopt_emit(g, (const uint8_t *)"", 0);
+		if (!g->selector && !getopt_emit(g, tok + k, 1))
+			return false;
+		return getopt_emit(g, val, vlen);
+	}
+	return true;
+}
+
+/* getopt(argv, optstring)[c], as getopt(3) scans: stops at "--" or the first non-option, skips
+ * long options; lists each option (and its value; '?' for unknown ones), or with [c] the last
+ * value of option c (missing when c is absent). */
+static bool eval_getopt(const vg_cond_multi *m, vg_cond_state *st, vg_evctx *ev, vg_values *out)
+{
+	vg_cond_optstring decoded;
+	const vg_cond_optstring *o = m->opts;
+	if (!o) {
+		vg_values os;
+		marg_values(&m->args[1], st, ev, &os);
+		if (!os.n)
+			return false;
+		vg_cond_compile_optstring((const char *)os.v[0].bytes.ptr, os.v[0].bytes.len, &decoded);
+		o = &decoded;
+	}
+	vg_values argv;
+	marg_values(&m->args[0], st, ev, &argv);
+	size_t cap = 0;
+	for (uint32_t i = 0; i < argv.n; i++)
+		cap += (size_t)argv.v[i].bytes.len + 1; /* each option char yields at most one value */
+	getopt_out g = { .a = st->scratch, .selector = m->selector };
+	if (!m->selector && !(g.v = vg_arena_alloc(st->scratch, sizeof(*g.v) * (cap ? cap : 1))))
+		return false;
+	for (uint32_t i = 0; i < argv.n; i++) {
+		const uint8_t *tok = argv.v[i].bytes.ptr;
+		uint32_t len = argv.v[i].bytes.len;
+		if (len == 2 && tok[0] == '-' && tok[1] == '-')
+			break;
+		if (len > 2 && tok[0] == '-' && tok[1] == '-')
+			continue;
+		if (len < 2 || tok[0] != '-')
+			break;
+		if (!getopt_cluster(&g, o, &argv, &i))
+			return false;
+	}
+	if (m->selector) {
+		if (!g.selected || !(g.v = vg_arena_alloc(st->scratch, sizeof(*g.v))))
+			return false;
+		g.v[0] = g.last;
+		g.n = 1;
+	}
+	*out = (vg_values){ .n = g.n, .v = g.v };
+	return true;
+}
+
+static void eval_multi(const vg_cond_multi *m, vg_cond_state *st, vg_evctx *ev, vg_values *out)
+{
+	*out = (vg_values){ 0 };
+	if (m->kind == VG_MTR_GETOPT) {
+		if (!eval_getopt(m, st, ev, out))
+			*out = (vg_values){ 0 };
+		return;
+	}
+	vg_value *v = vg_arena_alloc(st->scratch, sizeof(*v));
+	if (v && (m->kind == VG_MTR_JOIN ? eval_join(m, st, ev, v) : eval_concat(m, st, ev, v)))
+		*out = (vg_values){ .n = 1, .v = v };
+}
+
 void vg_cond_eval_fexpr(const vg_cond_fexpr *e, vg_cond_state *st, vg_evctx *ev, vg_values *out)
 {
-	*out = *slot_values(st, ev, e->slot);
+	if (e->multi)
+		eval_multi(e->multi, st, ev, out);
+	else
+		*out = *slot_values(st, ev, e->slot);
 	bool list = (e->field->flags & VG_FIELD_LIST) != 0;
 	for (uint8_t i = 0; i < e->ntr; i++) {
 		apply_transformer(st, (vg_cond_tr)e->tr[i], list, out);
@@ -402,7 +590,7 @@ static bool eval_check(const vg_cond_cnode *c, vg_cond_state *st, vg_evctx *ev)
 		return c->op == VG_OP_NE ? !hit : hit;
 	}
 	vg_values lv;
-	if (c->lhs.ntr)
+	if (c->lhs.ntr || c->lhs.multi)
 		vg_cond_eval_fexpr(&c->lhs, st, ev, &lv);
 	else
 		lv = *slot_values(st, ev, c->lhs.slot); /* the common case, without a call */

@@ -42,7 +42,8 @@ static const struct {
 	{ "pmatch", VG_OP_PMATCH, true },
 };
 
-static const char *const transformers[] = { "tolower", "toupper", "b64", "basename", "len", "val" };
+static const char *const transformers[] = { "tolower", "toupper", "b64", "basename", "len", "val",
+					    "join",    "concat",  "getopt" };
 
 const char *vg_cond_parse_op_name(vg_cond_op op)
 {
@@ -362,6 +363,25 @@ static bool parse_optional_arg(parser *p, vg_cond_expr *e)
 
 static vg_cond_expr *parse_expr(parser *p);
 
+/* A transformer operand: a field expression, or a quoted string (join's separator, getopt's
+ * optstring); the compiler decides which transformers accept literals. */
+static vg_cond_expr *parse_transformer_arg(parser *p)
+{
+	if (peek(p) != '"' && peek(p) != '\'')
+		return parse_expr(p);
+	size_t start = p->pos;
+	const char *text = parse_quoted(p);
+	if (!text)
+		return NULL;
+	vg_cond_expr *e = vg_arena_zalloc(p->a, sizeof(*e));
+	if (!e)
+		return fail_nomem(p);
+	e->off = (uint32_t)start;
+	e->is_literal = true;
+	e->name = text;
+	return e;
+}
+
 static vg_cond_expr *parse_transformer(parser *p, size_t name_len)
 {
 	size_t start = p->pos;
@@ -379,7 +399,7 @@ static vg_cond_expr *parse_transformer(parser *p, size_t name_len)
 		skip_blanks(p);
 		if (n == sizeof(args) / sizeof(args[0]))
 			return fail_at(p, p->pos, "too many transformer arguments%s", NULL);
-		if (!(args[n++] = parse_expr(p)))
+		if (!(args[n++] = parse_transformer_arg(p)))
 			return NULL;
 		skip_blanks(p);
 		if (peek(p) == ',') {
@@ -728,6 +748,10 @@ static void print_value(vg_buf *out, const char *v)
 
 void vg_cond_parse_print_expr(const vg_cond_expr *e, vg_buf *out)
 {
+	if (e->is_literal) {
+		print_value(out, e->name);
+		return;
+	}
 	vg_buf_puts(out, e->name);
 	if (e->is_transformer) {
 		vg_buf_putc(out, '(');

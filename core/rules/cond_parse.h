@@ -40,7 +40,8 @@ typedef enum vg_cond_mod { VG_MOD_NONE, VG_MOD_ONEOF, VG_MOD_ANYOF, VG_MOD_ALLOF
 typedef struct vg_cond_expr {
 	uint32_t off;             /* byte offset in the parsed text */
 	bool is_transformer;      /* name is a transformer (args holds its operands) */
-	const char *name;         /* field or transformer name */
+	bool is_literal;          /* a quoted transformer operand; name holds its unescaped text */
+	const char *name;         /* field or transformer name, or the literal's text */
 	bool has_arg;             /* [arg] was written */
 	const char *arg;          /* its text (unescaped), or NULL */
 	struct vg_cond_expr **args;
@@ -83,7 +84,7 @@ vg_cond_node *vg_cond_parse_named(vg_arena *arena, const char *text, size_t len,
 vg_cond_expr *vg_cond_parse_expr(vg_arena *arena, const char *text, size_t len, size_t *consumed,
 				 vg_err *err);
 
-/* True when name is a transformer that may start an expression ("tolower", "val", ...). */
+/* True when name is a transformer that may start an expression ("tolower", "val", "join", ...). */
 bool vg_cond_parse_is_transformer(const char *name, size_t len);
 
 const char *vg_cond_parse_op_name(vg_cond_op op);

@@ -149,6 +149,8 @@ static bool deprecated_field(const char *name)
 
 static const char *expr_deprecated(const vg_cond_expr *e)
 {
+	if (e->is_literal)
+		return NULL;
 	if (!e->is_transformer)
 		return deprecated_field(e->name) ? e->name : NULL;
 	for (uint32_t i = 0; i < e->nargs; i++) {

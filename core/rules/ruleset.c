@@ -12,10 +12,17 @@ struct vg_ruleset {
 	uint32_t n, cap;
 	bool indexed;
 	bool first;
-	/* buckets: rules of event-type bit t are idx[offs[t] .. offs[t+1]) (CSR layout) */
+	/* buckets: rules of event-type bit t are entries[offs[t] .. offs[t+1]) (CSR layout) */
 	uint32_t *offs;
-	uint32_t *idx;
+	struct bucket_entry *entries;
 };
+
+/* The condition sits next to the rule index so that the per-event loop touches the rule itself
+ * only when it matches. */
+typedef struct bucket_entry {
+	const vg_cond_cnode *cond;
+	uint32_t rule;
+} bucket_entry;
 
 struct vg_ruleset_state {
 	const vg_ruleset *rs;
@@ -47,7 +54,7 @@ void vg_ruleset_free(vg_ruleset *rs)
 	free(rs->source);
 	free(rs->rules);
 	free(rs->offs);
-	free(rs->idx);
+	free(rs->entries);
 	free(rs);
 }
 
@@ -93,12 +100,56 @@ static bool rule_in_bucket(const vg_ruleset *rs, const vg_rule *r, uint32_t t)
 	return !rs->indexed || ((r->priv.evts.w[t / 64] >> (t % 64)) & 1u);
 }
 
+/* Whether the evt.type check c is true for every event type in types. */
+static bool evttype_check_covers(const vg_cond_cnode *c, const vg_evtset *types)
+{
+	for (size_t w = 0; w < sizeof(types->w) / sizeof(types->w[0]); w++) {
+		uint64_t yes = c->op == VG_OP_NE ? ~c->evts->w[w] : c->evts->w[w];
+		if (types->w[w] & ~yes)
+			return false;
+	}
+	return true;
+}
+
+static bool is_implied_by_bucket(const vg_cond_cnode *kid, const vg_rule *r)
+{
+	return kid->kind == VG_CK_CHECK && kid->evts && evttype_check_covers(kid, &r->priv.evts);
+}
+
+/* What the rule evaluates inside its event-type buckets: a top-level `evt.type` conjunct that
+ * holds for all of the rule's types is already answered by the bucket, so it is left out. NULL
+ * on allocation failure. */
+static const vg_cond_cnode *bucket_cond(vg_ruleset *rs, const vg_rule *r)
+{
+	const vg_cond_cnode *c = r->priv.cond;
+	if (!rs->indexed || c->kind != VG_CK_AND)
+		return c;
+	uint32_t kept = 0;
+	for (uint32_t i = 0; i < c->nkids; i++)
+		kept += !is_implied_by_bucket(c->kids[i], r);
+	if (kept == c->nkids || kept == 0)
+		return c;
+	vg_arena *a = vg_cond_compile_arena(rs->ctx);
+	vg_cond_cnode *and = vg_arena_alloc(a, sizeof(*and));
+	vg_cond_cnode **kids = vg_arena_alloc(a, sizeof(*kids) * kept);
+	if (!and || !kids)
+		return NULL;
+	*and = *c;
+	and->nkids = 0;
+	and->kids = kids;
+	for (uint32_t i = 0; i < c->nkids; i++)
+		if (!is_implied_by_bucket(c->kids[i], r))
+			kids[and->nkids++] = c->kids[i];
+	return and->nkids == 1 ? and->kids[0] : and;
+}
+
 bool vg_ruleset_build(vg_ruleset *rs, vg_rule_matching matching)
 {
 	uint32_t nb = rs->indexed ? VG_EVTSET_BITS : 1;
 	rs->first = matching == VG_RULE_MATCHING_FIRST;
 	free(rs->offs);
-	free(rs->idx);
+	free(rs->entries);
+	rs->entries = NULL;
 	rs->offs = calloc(nb + 1, sizeof(*rs->offs));
 	if (!rs->offs)
 		return false;
@@ -106,18 +157,22 @@ bool vg_ruleset_build(vg_ruleset *rs, vg_rule_matching matching)
 	for (uint32_t t = 0; t < nb; t++)
 		for (uint32_t i = 0; i < rs->n; i++)
 			total += rule_in_bucket(rs, rs->rules[i], t);
-	rs->idx = malloc(sizeof(*rs->idx) * (total ? total : 1));
-	if (!rs->idx)
-		return false;
+	const vg_cond_cnode **conds = calloc(rs->n ? rs->n : 1, sizeof(*conds));
+	rs->entries = malloc(sizeof(*rs->entries) * (total ? total : 1));
+	bool ok = conds && rs->entries;
+	for (uint32_t i = 0; ok && i < rs->n; i++)
+		if (rs->rules[i]->enabled && rs->rules[i]->loaded)
+			ok = (conds[i] = bucket_cond(rs, rs->rules[i])) != NULL;
 	uint32_t k = 0;
-	for (uint32_t t = 0; t < nb; t++) {
+	for (uint32_t t = 0; ok && t < nb; t++) {
 		rs->offs[t] = k;
 		for (uint32_t i = 0; i < rs->n; i++)
 			if (rule_in_bucket(rs, rs->rules[i], t))
-				rs->idx[k++] = i;
+				rs->entries[k++] = (bucket_entry){ .cond = conds[i], .rule = i };
 	}
 	rs->offs[nb] = k;
-	return true;
+	free(conds);
+	return ok;
 }
 
 void vg_ruleset_evttypes(const vg_ruleset *rs, vg_evtset *out)
@@ -165,10 +220,13 @@ uint32_t vg_ruleset_match(const vg_ruleset *rs, vg_ruleset_state *st, vg_evctx *
 	vg_cond_eval_begin(st->cs, ev);
 	uint32_t b = rs->indexed ? vg_evtset_index(ev->evt ? ev->evt->type : UINT16_MAX) : 0;
 	uint32_t matched = 0;
-	for (uint32_t k = rs->offs[b]; k < rs->offs[b + 1]; k++) {
-		const vg_rule *r = rs->rules[rs->idx[k]];
-		if (!vg_cond_eval(r->priv.cond, st->cs, ev))
+	uint32_t end = rs->offs[b + 1];
+	for (uint32_t k = rs->offs[b]; k < end; k++) {
+		if (k + 1 < end) /* the next rule's root is usually a cache miss: start it early */
+			__builtin_prefetch(rs->entries[k + 1].cond);
+		if (!vg_cond_eval(rs->entries[k].cond, st->cs, ev))
 			continue;
+		const vg_rule *r = rs->rules[rs->entries[k].rule];
 		matched++;
 		if (fn)
 			fn(r, ev, ud);

@@ -342,3 +342,107 @@ Test(cond_eval, evttypes_from_the_ast)
 	cr_assert_eq(vg_cond_compile_evtset_count(&s), VG_EVTSET_BITS - 4);
 	cr_assert(!vg_evtset_has(&s, 3) && vg_evtset_has(&s, 4));
 }
+
+/* ---- join / concat / getopt (Falco 0.44) ---- */
+
+static int ev_list(const char *cond, const char *const *items, uint32_t n)
+{
+	tev t = { .str = "s", .str2 = "t" };
+	for (uint32_t i = 0; i < n; i++)
+		t.list[i] = items[i];
+	t.nlist = n;
+	return tl_eval(cond, &t, &err);
+}
+
+Test(cond_parse, multi_operand_transformers)
+{
+	cr_assert_str_eq(canon("join(',', t.list) = x"), "join(\",\", t.list) = \"x\"");
+	cr_assert_str_eq(canon("concat(t.str, \"-\", t.str2) = x"), "concat(t.str, \"-\", t.str2) = \"x\"");
+	cr_assert_str_eq(canon("getopt(t.list, \"ab:\")[b] = x"), "getopt(t.list, \"ab:\")[\"b\"] = \"x\"");
+	cr_assert_str_eq(canon("len(getopt(t.list, 'a')) > 1"), "len(getopt(t.list, \"a\")) > \"1\"");
+	cr_assert_not_null(parse_error("join(',' t.list) = x"), "a missing comma is a parse error");
+}
+
+Test(cond_eval, join)
+{
+	const char *const l[] = { "a", "bc", "" };
+	cr_assert_eq(ev_list("join(',', t.list) = 'a,bc,'", l, 3), 1);
+	cr_assert_eq(ev_list("join(\"\", t.list) = abc", l, 3), 1);
+	cr_assert_eq(ev_list("join(t.str, t.list) = asbcs", l, 3), 1, "the separator may be a field");
+	cr_assert_eq(ev_list("toupper(join('+', t.list)) = 'A+BC+'", l, 3), 1);
+	cr_assert_eq(ev_list("len(join('--', t.list)) = 7", l, 3), 1);
+	cr_assert_eq(ev_list("join(',', t.list) = a", l, 1), 1, "one element, no separator");
+	cr_assert_eq(ev_list("join(',', t.list) exists", l, 0), 0, "an empty list is missing");
+	cr_assert_eq(ev_list("join(',', t.list) = a", l, 0), 0);
+	cr_assert_eq(ev_list("join(t.list, t.list) = a", l, 1), -1);
+	cr_assert(strstr(err.msg, "join() argument 1 must be a string, 't.list' is a list of string at 1:6"),
+		  "%s", err.msg);
+	cr_assert_eq(ev_list("join(',', t.str) = a", l, 1), -1);
+	cr_assert(strstr(err.msg, "join() argument 2 must be a list of strings"), "%s", err.msg);
+	cr_assert_eq(ev_list("join(',') = a", l, 1), -1);
+	cr_assert(strstr(err.msg, "join() takes exactly two arguments"), "%s", err.msg);
+	cr_assert_eq(ev_list("join(',', t.list)[x] = a", l, 1), -1);
+	cr_assert(strstr(err.msg, "only getopt() takes an argument"), "%s", err.msg);
+}
+
+Test(cond_eval, concat)
+{
+	tev t = { .str = "/usr", .str2 = "bin" };
+	cr_assert_eq(tl_eval("concat(t.str, '/', t.str2) = /usr/bin", &t, &err), 1);
+	cr_assert_eq(tl_eval("concat(t.str, t.str2) = /usrbin", &t, &err), 1);
+	cr_assert_eq(tl_eval("concat(basename(t.str), '.', toupper(t.str2)) = usr.BIN", &t, &err), 1);
+	cr_assert_eq(tl_eval("t.str2 = val(concat(t.str2, ''))", &t, &err), -1, "val() takes a field");
+	cr_assert_eq(tl_eval("concat(t.str, t.str2) startswith val(t.str)", &t, &err), 1);
+	cr_assert_eq(tl_eval("concat(t.str, 'x') = t", &t, &err), 0);
+	tev missing = { .str = "/usr" };
+	cr_assert_eq(tl_eval("concat(t.str, t.str2) exists", &missing, &err), 0, "a missing operand");
+	cr_assert_eq(tl_eval("not concat(t.str, t.str2) = /usr", &missing, &err), 1);
+	cr_assert_eq(tl_eval("concat(t.str) = x", &t, &err), -1);
+	cr_assert(strstr(err.msg, "concat() takes at least two arguments"), "%s", err.msg);
+	cr_assert_eq(tl_eval("concat(t.str, t.i64) = x", &t, &err), -1);
+	cr_assert(strstr(err.msg, "concat() argument 2 must be a string, 't.i64' is int64"), "%s", err.msg);
+	cr_assert_eq(tl_eval("concat(t.str, t.list) = x", &t, &err), -1);
+	cr_assert_eq(tl_eval("tolower('X') = x", &t, &err), -1);
+	cr_assert(strstr(err.msg, "a string literal is only allowed as an argument of join()"), "%s", err.msg);
+}
+
+Test(cond_eval, getopt_selector)
+{
+	const char *const nc[] = { "-lvp", "4444", "-e", "/bin/sh", "target" };
+	cr_assert_eq(ev_list("getopt(t.list, 'lvp:e:')[e] = /bin/sh", nc, 5), 1);
+	cr_assert_eq(ev_list("getopt(t.list, 'lvp:e:')[p] = 4444", nc, 5), 1, "value in the next token");
+	cr_assert_eq(ev_list("getopt(t.list, 'lvp:e:')[l] = l", nc, 5), 1, "a flag yields its own letter");
+	cr_assert_eq(ev_list("getopt(t.list, 'lvp:e:')[x] exists", nc, 5), 0, "absent option: missing");
+	cr_assert_eq(ev_list("getopt(t.list, ':lvpe:')[p] = p", nc, 5), 1, "p is a flag here");
+	const char *const attached[] = { "-e/bin/bash", "-e", "/bin/zsh" };
+	cr_assert_eq(ev_list("getopt(t.list, 'e:')[e] = /bin/zsh", attached, 3), 1, "the last one wins");
+	const char *const dangling[] = { "-x", "-e" };
+	cr_assert_eq(ev_list("getopt(t.list, 'xe:')[e] = ''", dangling, 2), 1, "a missing value is empty");
+	const char *const stop[] = { "-a", "--", "-e", "x" };
+	cr_assert_eq(ev_list("getopt(t.list, 'ae:')[e] exists", stop, 4), 0, "-- ends the options");
+	const char *const nonopt[] = { "file", "-e", "x" };
+	cr_assert_eq(ev_list("getopt(t.list, 'e:')[e] exists", nonopt, 3), 0, "stops at a non-option");
+	const char *const longopt[] = { "--exec", "-e", "x", "-", "-e", "y" };
+	cr_assert_eq(ev_list("getopt(t.list, 'e:')[e] = x", longopt, 6), 1, "long options skipped, '-' stops");
+	tev t = { .str = "e:", .list = { "-ey" }, .nlist = 1 };
+	cr_assert_eq(tl_eval("getopt(t.list, t.str)[e] = y", &t, &err), 1, "optstring from a field");
+	cr_assert_eq(ev_list("getopt(t.list, 'e:')[ee] = x", nc, 5), -1);
+	cr_assert(strstr(err.msg, "getopt()[c] takes a single option character"), "%s", err.msg);
+	cr_assert_eq(ev_list("getopt(t.str, 'e:')[e] = x", nc, 5), -1);
+	cr_assert(strstr(err.msg, "getopt() argument 1 must be a list of strings"), "%s", err.msg);
+}
+
+Test(cond_eval, getopt_list)
+{
+	const char *const a[] = { "-ab", "-q", "-cval", "-c", "rest", "x" };
+	/* a b ? (q unknown) c val c rest */
+	cr_assert_eq(ev_list("len(getopt(t.list, 'abc:')) = 7", a, 6), 1);
+	cr_assert_eq(ev_list("join(' ', getopt(t.list, 'abc:')) = 'a b ? c val c rest'", a, 6), 1);
+	cr_assert_eq(ev_list("getopt(t.list, 'abc:') intersects (val)", a, 6), 1);
+	cr_assert_eq(ev_list("getopt(t.list, 'abc:') in (a, b, '?', c, val, rest)", a, 6), 1);
+	const char *const dangling[] = { "-a", "-c" };
+	cr_assert_eq(ev_list("join(',', getopt(t.list, 'ac:')) = 'a,'", dangling, 2), 1,
+		     "a missing value is one empty element");
+	const char *const none[] = { "plain" };
+	cr_assert_eq(ev_list("getopt(t.list, 'a') exists", none, 1), 0, "no options: missing");
+}

@@ -428,6 +428,36 @@ Test(rules_load, event_type_index)
 	cr_assert_eq(codes[5], 11);
 }
 
+/* Inside a bucket the ruleset leaves out top-level evt.type conjuncts the bucket answers; the
+ * decisions must stay those of the full condition for every kind of evt.type check. */
+Test(rules_load, event_type_conjuncts_answered_by_buckets)
+{
+	vg_rules_opts o;
+	tl_opts(&o);
+	o.matching = VG_RULE_MATCHING_ALL;
+	cr_assert_eq(load_opts(RULE("In", "evt.type in (open, openat) and t.str = a")
+			       RULE("Two", "evt.type in (open, openat) and evt.type = openat and t.str = a")
+			       RULE("Ne", "evt.type != execve and t.str = a")
+			       RULE("NotIn", "not evt.type in (open, execve) and evt.type in (openat, connect) and t.str = a")
+			       RULE("Only", "evt.type = connect and evt.type != open")
+			       RULE("Or", "(evt.type = open or t.str = b) and t.str = a"),
+			       &o),
+		     VG_OK, "%s", ERR.msg);
+	tev t = { .type = 2, .str = "a" }; /* open */
+	cr_assert_str_eq(tl_match(R, "syscall", &t), "In,Ne,Or");
+	t.type = 4; /* openat */
+	cr_assert_str_eq(tl_match(R, "syscall", &t), "In,Two,Ne,NotIn");
+	t.type = 10; /* execve */
+	cr_assert_str_eq(tl_match(R, "syscall", &t), "");
+	t.type = 20; /* connect */
+	cr_assert_str_eq(tl_match(R, "syscall", &t), "Ne,NotIn,Only");
+	t.str = "b";
+	cr_assert_str_eq(tl_match(R, "syscall", &t), "Only");
+	t.type = 600;
+	t.str = "a";
+	cr_assert_str_eq(tl_match(R, "syscall", &t), "Ne");
+}
+
 Test(rules_load, plugin_sources_and_requirements)
 {
 	cr_assert_eq(load("- required_plugin_versions:\n  - name: json\n    version: 0.7.0\n"
@@ -473,6 +503,8 @@ Test(rules_load, deprecated_fields_and_container_info)
 		  "%s", tl_diags(RES));
 	cr_assert_eq(load(RULE("R", "t.str = a and evt.type = open and not t.str2 exists")), VG_OK);
 	cr_assert_not(tl_has_diag(RES, VG_LOAD_DEPRECATED_ITEM, ""));
+	cr_assert_eq(load(RULE("R", "concat(t.str, 'evt.dir') = x")), VG_OK, "%s", ERR.msg);
+	cr_assert_not(tl_has_diag(RES, VG_LOAD_DEPRECATED_ITEM, ""), "a string literal is not a field");
 	vg_rules_opts o;
 	tl_opts(&o);
 	cr_assert_eq(load_opts("- rule: P\n  desc: d\n  output: o\n  priority: INFO\n  source: k8s_audit\n"
