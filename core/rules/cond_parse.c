@@ -1,5 +1,7 @@
 #include "rules/cond_parse.h"
 
+#include "util/stackguard.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -390,6 +392,8 @@ static vg_cond_expr *parse_transformer(parser *p, size_t name_len)
 		return NULL;
 	if (++p->depth > VG_COND_MAX_DEPTH)
 		return fail_at(p, start, "nesting deeper than 1000 levels%s", NULL);
+	if (!vg_stack_ok())
+		return fail_at(p, start, "nesting too deep for the stack%s", NULL);
 	p->pos += name_len;
 	skip_blanks(p);
 	p->pos++; /* '(' checked by transformer_at */
@@ -593,6 +597,8 @@ static vg_cond_node *parse_primary(parser *p)
 	if (peek(p) == '(') {
 		if (++p->depth > VG_COND_MAX_DEPTH)
 			return fail_at(p, start, "nesting deeper than 1000 levels%s", NULL);
+		if (!vg_stack_ok())
+			return fail_at(p, start, "nesting too deep for the stack%s", NULL);
 		p->pos++;
 		vg_cond_node *n = parse_disj(p);
 		if (!n)
@@ -712,7 +718,9 @@ vg_cond_node *vg_cond_parse_named(vg_arena *arena, const char *text, size_t len,
 		vg_err_set(err, VG_ERR_PARSE, "empty condition");
 		return NULL;
 	}
+	vg_stack_enter();
 	vg_cond_node *root = parse_disj(&p);
+	vg_stack_leave();
 	if (!root)
 		return NULL;
 	skip_blanks(&p);
@@ -728,7 +736,9 @@ vg_cond_expr *vg_cond_parse_expr(vg_arena *arena, const char *text, size_t len, 
 				 vg_err *err)
 {
 	parser p = { .s = text, .n = len, .a = arena, .err = err };
+	vg_stack_enter();
 	vg_cond_expr *e = parse_expr(&p);
+	vg_stack_leave();
 	*consumed = p.pos;
 	return e;
 }

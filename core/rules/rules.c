@@ -10,6 +10,7 @@
 
 #include "rules/cond_parse.h"
 #include "rules/cond_text.h"
+#include "util/stackguard.h"
 #include "rules/exceptions.h"
 #include "rules/rules_load.h"
 #include "util/json.h"
@@ -247,6 +248,11 @@ static vg_rc resolve_kids(compiler *C, vg_cond_node *n, uint32_t before, int dep
 		     MAX_RESOLVE_NESTING);
 		return VG_ERR_LIMIT;
 	}
+	if (!vg_stack_ok()) { /* big frames (sanitizers) reach the stack's end before the level bound */
+		C->nesting--;
+		diag(C, true, VG_LOAD_ERR_VALIDATE, NULL, NULL, NULL, "conditions nest too deeply through macros for the stack");
+		return VG_ERR_LIMIT;
+	}
 	vg_rc rc = VG_OK;
 	for (uint32_t i = 0; i < n->nkids && !rc; i++)
 		rc = resolve_refs(C, &n->kids[i], before, depth, undefined);
@@ -311,7 +317,9 @@ static vg_rc compile_macros(compiler *C)
 	if (!C->macro_asts || !C->macro_used || !C->macro_state)
 		return VG_ERR_NOMEM;
 	for (uint32_t i = 0; i < n; i++) {
+		vg_stack_enter();
 		vg_rc rc = resolve_macro(C, i, 0);
+		vg_stack_leave();
 		if (rc)
 			return rc;
 	}
@@ -561,7 +569,9 @@ static vg_rc compile_rule(compiler *C, uint32_t i)
 	vg_cond_node *ast = parse_condition(C, text, &r->cond_loc, "rule", r->name, NULL, &expanded);
 	if (!ast)
 		return VG_ERR_PARSE;
+	vg_stack_enter();
 	vg_rc rc = resolve_refs(C, &ast, UINT32_MAX, 0, &undefined);
+	vg_stack_leave();
 	if (rc == VG_ERR_NOTFOUND)
 		diag(C, true, VG_LOAD_ERR_VALIDATE, &r->cond_loc, "rule", r->name, "Undefined macro '%s' used in filter.",
 		     undefined);

@@ -612,7 +612,10 @@ Test(rules_load, deep_macro_chains_are_bounded)
 	}
 	vg_buf_puts(&y, RULE("R", "m0"));
 	cr_assert_neq(load(y.data), VG_OK);
-	cr_assert(strstr(ERR.msg, "conditions nest deeper than 8000 levels through macros") != NULL, "%s", ERR.msg);
+	/* Which limit answers first depends on frame sizes (the stack guard in sanitizer builds). */
+	cr_assert(strstr(ERR.msg, "conditions nest deeper than 8000 levels through macros") != NULL ||
+		  strstr(ERR.msg, "nest too deeply through macros for the stack") != NULL ||
+		  strstr(ERR.msg, "nesting too deep for the stack") != NULL, "%s", ERR.msg);
 	vg_buf_free(&y);
 }
 
