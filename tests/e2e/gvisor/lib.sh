@@ -124,21 +124,7 @@ gv_start_vigil() {
 	E2E_VIGIL_LOG=$E2E_WORK/vigil.$name.log
 	"$VIGIL_BIN" -c "$E2E_WORK/vigil.$name.yaml" --stats >"$E2E_ALERTS" 2>"$E2E_VIGIL_LOG" &
 	E2E_VIGIL_PID=$!
-	local deadline=$((SECONDS + E2E_READY_TIMEOUT))
-	until grep -q "vigil ready" "$E2E_VIGIL_LOG" 2>/dev/null; do
-		if ! kill -0 "$E2E_VIGIL_PID" 2>/dev/null; then
-			wait "$E2E_VIGIL_PID"
-			local rc=$?
-			E2E_VIGIL_PID=
-			echo "FAIL ($E2E_NAME): vigil exited with status $rc before it was ready"
-			exit 1
-		fi
-		if [ "$SECONDS" -ge "$deadline" ]; then
-			echo "FAIL ($E2E_NAME): vigil not ready after ${E2E_READY_TIMEOUT}s (no 'vigil ready' on stderr)"
-			exit 1
-		fi
-		sleep 0.2
-	done
+	e2e_wait_ready
 	[ -S "$GV_SOCK" ] || {
 		echo "FAIL ($E2E_NAME): vigil is ready but $GV_SOCK is not a socket"
 		exit 1

@@ -167,10 +167,9 @@ log_stderr: true
 EOF
 }
 
-e2e_start_vigil() {
-	e2e_write_config
-	"$VIGIL_BIN" -c "$E2E_WORK/vigil.yaml" -r "$E2E_RULES" >"$E2E_ALERTS" 2>"$E2E_VIGIL_LOG" &
-	E2E_VIGIL_PID=$!
+# Waits until the vigil started as $E2E_VIGIL_PID logs "vigil ready" (every source open) on
+# $E2E_VIGIL_LOG; fails the test if it exits first or takes longer than E2E_READY_TIMEOUT.
+e2e_wait_ready() {
 	local deadline=$((SECONDS + E2E_READY_TIMEOUT))
 	until grep -q "vigil ready" "$E2E_VIGIL_LOG" 2>/dev/null; do
 		if ! kill -0 "$E2E_VIGIL_PID" 2>/dev/null; then
@@ -186,6 +185,13 @@ e2e_start_vigil() {
 		fi
 		sleep 0.2
 	done
+}
+
+e2e_start_vigil() {
+	e2e_write_config
+	"$VIGIL_BIN" -c "$E2E_WORK/vigil.yaml" -r "$E2E_RULES" >"$E2E_ALERTS" 2>"$E2E_VIGIL_LOG" &
+	E2E_VIGIL_PID=$!
+	e2e_wait_ready
 	e2e_log "vigil ready (pid $E2E_VIGIL_PID)"
 	e2e_wait_live
 }
