@@ -19,6 +19,7 @@ struct vg_yaml_doc {
 	vg_yaml_node **roots;
 	uint32_t nroots, cap;
 	uint32_t alias_nodes; /* nodes copied so far by alias expansion (all parses) */
+	vg_yaml_syntax_err syntax; /* of the last parse */
 };
 
 vg_yaml_doc *vg_yaml_doc_new(const vg_yaml_opts *opts)
@@ -47,6 +48,11 @@ void vg_yaml_doc_free(vg_yaml_doc *doc)
 	vg_arena_free(doc->arena);
 	free(doc->roots);
 	free(doc);
+}
+
+vg_yaml_syntax_err vg_yaml_last_syntax_err(const vg_yaml_doc *doc)
+{
+	return doc->syntax;
 }
 
 uint32_t vg_yaml_doc_count(const vg_yaml_doc *doc)
@@ -180,9 +186,26 @@ vg_yaml_node *vg_yaml_map_get(const vg_yaml_node *map, const char *key)
 	return i >= 0 ? map->vals[i] : NULL;
 }
 
+vg_yaml_node *vg_yaml_map_first(const vg_yaml_node *map, const char *key)
+{
+	if (!map || map->kind != VG_YAML_MAP)
+		return NULL;
+	for (uint32_t i = 0; i < map->n; i++) {
+		const char *k = vg_yaml_key_str(map->keys[i]);
+		if (k && strcmp(k, key) == 0)
+			return map->vals[i];
+	}
+	return NULL;
+}
+
 const char *vg_yaml_key_str(const vg_yaml_node *key)
 {
-	return key && key->kind == VG_YAML_SCALAR ? key->str : NULL;
+	return vg_yaml_str(key);
+}
+
+const char *vg_yaml_str(const vg_yaml_node *n)
+{
+	return n && n->kind == VG_YAML_SCALAR ? n->str : NULL;
 }
 
 static bool str_in(const char *s, const char *const *list)
@@ -441,6 +464,7 @@ static vg_rc on_scalar(parser *p, const yaml_event_t *ev)
 					     (uint32_t)ev->start_mark.column + 1);
 	if (!n)
 		return vg_err_set(p->err, VG_ERR_NOMEM, "out of memory");
+	n->offset = ev->start_mark.index;
 	if (ev->data.scalar.anchor && add_anchor(p, (const char *)ev->data.scalar.anchor, n) != VG_OK)
 		return p->err->rc;
 	return attach(p, n);
@@ -457,6 +481,7 @@ static vg_rc on_open(parser *p, const yaml_event_t *ev, vg_yaml_kind kind, const
 				   (uint32_t)ev->start_mark.column + 1);
 	if (!n)
 		return vg_err_set(p->err, VG_ERR_NOMEM, "out of memory");
+	n->offset = ev->start_mark.index;
 	vg_rc rc = attach(p, n);
 	if (rc != VG_OK)
 		return rc;
@@ -502,6 +527,13 @@ static vg_rc parser_error(parser *p, const yaml_parser_t *yp)
 	if (yp->error == YAML_MEMORY_ERROR)
 		return vg_err_set(p->err, VG_ERR_NOMEM, "%s: out of memory", p->file);
 	const char *problem = yp->problem ? yp->problem : "invalid YAML";
+	bool reader = yp->error == YAML_READER_ERROR;
+	p->doc->syntax = (vg_yaml_syntax_err){
+		.found = true, .problem = problem, .context = yp->context,
+		.line = reader ? 0 : (uint32_t)yp->problem_mark.line + 1,
+		.col = reader ? 0 : (uint32_t)yp->problem_mark.column + 1,
+		.offset = reader ? yp->problem_offset : yp->problem_mark.index,
+	};
 	if (yp->context)
 		snprintf(why, sizeof(why), "%s %s", yp->context, problem);
 	else
@@ -537,6 +569,7 @@ vg_rc vg_yaml_parse_str(vg_yaml_doc *doc, const char *name, const char *text, si
 			uint32_t *first, vg_err *err)
 {
 	parser p = { .doc = doc, .err = err };
+	doc->syntax = (vg_yaml_syntax_err){ 0 };
 	p.file = vg_arena_strdup(doc->arena, name ? name : "<string>");
 	p.stack = calloc(doc->opts.max_depth, sizeof(*p.stack));
 	if (!p.file || !p.stack) {

@@ -36,6 +36,7 @@ struct vg_yaml_node {
 	vg_yaml_style style; /* scalars only */
 	const char *file;    /* owned by the doc */
 	uint32_t line, col;  /* 1-based */
+	size_t offset;       /* byte offset in the parsed text; 0 for nodes built by the API */
 	char *str;           /* scalars: NUL-terminated value (may hold inner NULs: see len) */
 	size_t len;
 	/* MAP: keys[i] → vals[i] in document order; SEQ: vals[i]. n entries, cap allocated. */
@@ -63,6 +64,21 @@ vg_rc vg_yaml_parse_str(vg_yaml_doc *doc, const char *name, const char *text, si
 /* Same for a file. A missing file gives VG_ERR_NOTFOUND ("path: No such file or directory"). */
 vg_rc vg_yaml_parse_file(vg_yaml_doc *doc, const char *path, uint32_t *first, vg_err *err);
 
+/* libyaml's own account of why the last parse into doc failed, for callers that word their own
+ * diagnostics. Set only when libyaml rejected the text (syntax or encoding); found is false
+ * after a success or a failure of another kind (depth, alias budget, out of memory).
+ * problem/context are libyaml's static texts (context may be NULL). line/col are 1-based, or 0
+ * for an encoding error, which has only the byte offset. */
+typedef struct vg_yaml_syntax_err {
+	bool found;
+	const char *problem;
+	const char *context;
+	uint32_t line, col;
+	size_t offset;
+} vg_yaml_syntax_err;
+
+vg_yaml_syntax_err vg_yaml_last_syntax_err(const vg_yaml_doc *doc);
+
 uint32_t vg_yaml_doc_count(const vg_yaml_doc *doc);
 /* Root node of document i (borrowed from doc), NULL when out of range. */
 vg_yaml_node *vg_yaml_doc_root(const vg_yaml_doc *doc, uint32_t i);
@@ -88,8 +104,12 @@ vg_rc vg_yaml_set_str(vg_yaml_doc *doc, vg_yaml_node *scalar, const char *s, siz
 /* Map value of key (last occurrence wins, as in most YAML loaders), NULL when absent or when
  * map is not a map. */
 vg_yaml_node *vg_yaml_map_get(const vg_yaml_node *map, const char *key);
+/* First occurrence of key instead (loaders that keep the first of duplicated keys). */
+vg_yaml_node *vg_yaml_map_first(const vg_yaml_node *map, const char *key);
 /* A scalar key's text, or NULL for a non-scalar key. */
 const char *vg_yaml_key_str(const vg_yaml_node *key);
+/* A scalar's text whatever its style (a number stays its text), NULL for a map, sequence or NULL. */
+const char *vg_yaml_str(const vg_yaml_node *n);
 
 /* Plain "", "~", "null", "Null", "NULL" (and a NULL node). */
 bool vg_yaml_is_null(const vg_yaml_node *n);

@@ -36,29 +36,29 @@ static const char *comp_at(const vg_exception *e, uint32_t i, bool list_form)
 {
 	if (!e->comps)
 		return list_form ? "=" : "in";
-	if (e->comps->kind == VG_Y_SCALAR)
+	if (e->comps->kind == VG_YAML_SCALAR)
 		return e->comps->str;
-	return i < e->comps->n ? vg_ytree_str(e->comps->items[i]) : NULL;
+	return i < e->comps->n ? vg_yaml_str(e->comps->vals[i]) : NULL;
 }
 
 vg_rc vg_exceptions_validate(const vg_exception *e, vg_err *err)
 {
-	if (!e->fields || vg_ytree_is_null(e->fields))
+	if (!e->fields || vg_yaml_is_null(e->fields))
 		return vg_err_set(err, VG_ERR_INVALID, "exception '%s': missing 'fields'", e->name);
-	bool list_form = e->fields->kind == VG_Y_SEQ;
-	if (!list_form && e->fields->kind != VG_Y_SCALAR)
+	bool list_form = e->fields->kind == VG_YAML_SEQ;
+	if (!list_form && e->fields->kind != VG_YAML_SCALAR)
 		return vg_err_set(err, VG_ERR_INVALID, "exception '%s': 'fields' must be a field or a list", e->name);
-	if (e->comps && e->comps->kind == VG_Y_MAP)
+	if (e->comps && e->comps->kind == VG_YAML_MAP)
 		return vg_err_set(err, VG_ERR_INVALID, "exception '%s': 'comps' must be an operator or a list", e->name);
 	if (list_form) {
-		if (e->comps && e->comps->kind == VG_Y_SEQ && e->comps->n != e->fields->n)
+		if (e->comps && e->comps->kind == VG_YAML_SEQ && e->comps->n != e->fields->n)
 			return vg_err_set(err, VG_ERR_INVALID, "exception '%s': fields and comps lists must have the same length",
 					  e->name);
-		if (e->comps && e->comps->kind == VG_Y_SCALAR)
+		if (e->comps && e->comps->kind == VG_YAML_SCALAR)
 			return vg_err_set(err, VG_ERR_INVALID, "exception '%s': comps must be a list when fields is a list",
 					  e->name);
 		for (uint32_t i = 0; i < e->fields->n; i++)
-			if (!vg_ytree_str(e->fields->items[i]))
+			if (!vg_yaml_str(e->fields->vals[i]))
 				return vg_err_set(err, VG_ERR_INVALID, "exception '%s': field %u is not a string", e->name, i + 1);
 	}
 	uint32_t n = list_form ? e->fields->n : 1;
@@ -87,9 +87,9 @@ static void put_value(vg_buf *out, const char *v)
 		vg_buf_putc(out, '"');
 }
 
-static vg_rc put_element(const vg_exception *e, const vg_ynode *v, bool list_op, vg_buf *out, vg_err *err)
+static vg_rc put_element(const vg_exception *e, const vg_yaml_node *v, bool list_op, vg_buf *out, vg_err *err)
 {
-	if (v->kind == VG_Y_SCALAR) {
+	if (v->kind == VG_YAML_SCALAR) {
 		if (list_op)
 			vg_buf_putc(out, '(');
 		put_value(out, v->str);
@@ -97,15 +97,15 @@ static vg_rc put_element(const vg_exception *e, const vg_ynode *v, bool list_op,
 			vg_buf_putc(out, ')');
 		return VG_OK;
 	}
-	if (v->kind != VG_Y_SEQ)
+	if (v->kind != VG_YAML_SEQ)
 		return vg_err_set(err, VG_ERR_INVALID, "exception '%s': values must be strings or lists (line %u)", e->name,
 				  v->line);
 	vg_buf_putc(out, '(');
 	for (uint32_t i = 0; i < v->n; i++) {
-		const char *s = vg_ytree_str(v->items[i]);
+		const char *s = vg_yaml_str(v->vals[i]);
 		if (!s)
 			return vg_err_set(err, VG_ERR_INVALID, "exception '%s': nested value lists must hold strings (line %u)",
-					  e->name, v->items[i]->line);
+					  e->name, v->vals[i]->line);
 		if (i)
 			vg_buf_puts(out, ", ");
 		put_value(out, s);
@@ -114,9 +114,9 @@ static vg_rc put_element(const vg_exception *e, const vg_ynode *v, bool list_op,
 	return VG_OK;
 }
 
-static vg_rc render_tuple(const vg_exception *e, const vg_ynode *tuple, vg_buf *out, vg_err *err)
+static vg_rc render_tuple(const vg_exception *e, const vg_yaml_node *tuple, vg_buf *out, vg_err *err)
 {
-	if (tuple->kind != VG_Y_SEQ || tuple->n != e->fields->n)
+	if (tuple->kind != VG_YAML_SEQ || tuple->n != e->fields->n)
 		return vg_err_set(err, VG_ERR_INVALID,
 				  "exception '%s': each value must be a list of %u elements, like fields (line %u)", e->name,
 				  e->fields->n, tuple->line);
@@ -127,8 +127,8 @@ static vg_rc render_tuple(const vg_exception *e, const vg_ynode *tuple, vg_buf *
 		comp_valid(comp, &list_op);
 		if (i)
 			vg_buf_puts(out, " and ");
-		vg_buf_printf(out, "%s %s ", e->fields->items[i]->str, comp);
-		vg_rc rc = put_element(e, tuple->items[i], list_op, out, err);
+		vg_buf_printf(out, "%s %s ", e->fields->vals[i]->str, comp);
+		vg_rc rc = put_element(e, tuple->vals[i], list_op, out, err);
 		if (rc)
 			return rc;
 	}
@@ -141,12 +141,12 @@ static vg_rc render_scalar_field(const vg_exception *e, vg_buf *out, vg_err *err
 	vg_buf_printf(out, "%s %s (", e->fields->str, comp_at(e, 0, false));
 	bool first = true;
 	for (uint32_t k = 0; k < e->nvalues; k++) {
-		const vg_ynode *vals = e->values[k];
+		const vg_yaml_node *vals = e->values[k];
 		for (uint32_t i = 0; i < vals->n; i++) {
-			const char *s = vg_ytree_str(vals->items[i]);
+			const char *s = vg_yaml_str(vals->vals[i]);
 			if (!s)
 				return vg_err_set(err, VG_ERR_INVALID, "exception '%s': values must be strings (line %u)", e->name,
-						  vals->items[i]->line);
+						  vals->vals[i]->line);
 			if (!first)
 				vg_buf_puts(out, ", ");
 			first = false;
@@ -168,12 +168,12 @@ static uint32_t value_count(const vg_exception *e)
 vg_rc vg_exceptions_render(const vg_exception *e, vg_buf *out, vg_err *err)
 {
 	for (uint32_t k = 0; k < e->nvalues; k++)
-		if (e->values[k]->kind != VG_Y_SEQ)
+		if (e->values[k]->kind != VG_YAML_SEQ)
 			return vg_err_set(err, VG_ERR_INVALID, "exception '%s': 'values' must be a list", e->name);
 	if (!value_count(e))
 		return VG_OK;
 	vg_buf_puts(out, " and not (");
-	if (e->fields->kind == VG_Y_SCALAR) {
+	if (e->fields->kind == VG_YAML_SCALAR) {
 		vg_rc rc = render_scalar_field(e, out, err);
 		if (rc)
 			return rc;
@@ -186,7 +186,7 @@ vg_rc vg_exceptions_render(const vg_exception *e, vg_buf *out, vg_err *err)
 			if (!first)
 				vg_buf_puts(out, " or ");
 			first = false;
-			vg_rc rc = render_tuple(e, e->values[k]->items[i], out, err);
+			vg_rc rc = render_tuple(e, e->values[k]->vals[i], out, err);
 			if (rc)
 				return rc;
 		}

@@ -8,15 +8,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "rules/yaml_tree.h"
+#include "config/yamldoc.h"
 #include "util/buf.h"
 #include "util/err.h"
 
 typedef struct vg_exception {
 	const char *name;
-	const vg_ynode *fields;  /* scalar or sequence (borrowed from the rules file tree) */
-	const vg_ynode *comps;   /* NULL, scalar or sequence */
-	const vg_ynode **values; /* accumulated value entries (append adds more) */
+	const vg_yaml_node *fields;  /* scalar or sequence (borrowed from the rules file tree) */
+	const vg_yaml_node *comps;   /* NULL, scalar or sequence */
+	const vg_yaml_node **values; /* accumulated value entries (append adds more) */
 	uint32_t nvalues, cap;
 	uint32_t line, col;
 } vg_exception;

@@ -8,10 +8,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "config/yamldoc.h"
 #include "rules/exceptions.h"
 #include "rules/priority.h"
 #include "rules/rules_result.h"
-#include "rules/yaml_tree.h"
 #include "util/arena.h"
 
 typedef struct vg_rl_loc {
@@ -54,9 +54,11 @@ typedef struct vg_rl_plugin_req {
 } vg_rl_plugin_req;
 
 /* Each item struct starts with its name (the loader looks them up generically).
- * Everything lives in the collection's arena; arrays are in first-definition order. */
+ * Everything lives in the collection's arena or its YAML doc (strings and nodes read from the
+ * files); arrays are in first-definition order. */
 typedef struct vg_rl_coll {
 	vg_arena *arena;
+	vg_yaml_doc *yaml; /* every file's YAML tree: items borrow its strings and nodes */
 	vg_rl_list *lists;
 	uint32_t nlists, lists_cap;
 	vg_rl_macro *macros;

@@ -253,3 +253,78 @@ Test(yamldoc, invalid_utf8_reports_byte_offset)
 {
 	parse_fails("a: \xff\xfe\n", VG_ERR_PARSE, "t.yaml: byte 3: invalid leading UTF-8 octet");
 }
+
+Test(yamldoc, byte_offsets_of_nodes)
+{
+	vg_yaml_node *root = parse("a: 1\nlist:\n  - x\n  - {k: v}\n");
+	cr_assert_eq(root->offset, 0);
+	cr_assert_eq(vg_yaml_map_get(root, "a")->offset, 3);
+	vg_yaml_node *list = vg_yaml_map_get(root, "list");
+	cr_assert_eq(list->vals[0]->offset, 15, "got %zu", list->vals[0]->offset);
+	cr_assert_eq(list->vals[1]->offset, 21, "got %zu", list->vals[1]->offset);
+	vg_yaml_node *copy = parse("a: &x [p, q]\nb: *x\n");
+	cr_assert_eq(vg_yaml_map_get(copy, "b")->vals[1]->offset, 10, "an alias copy keeps the anchored position");
+}
+
+Test(yamldoc, first_or_last_of_duplicated_keys)
+{
+	vg_yaml_node *root = parse("k: one\nother: x\nk: two\n");
+	cr_assert_str_eq(vg_yaml_map_first(root, "k")->str, "one");
+	cr_assert_eq(vg_yaml_map_first(root, "k")->line, 1);
+	cr_assert_str_eq(vg_yaml_map_get(root, "k")->str, "two");
+	cr_assert_null(vg_yaml_map_first(root, "absent"));
+	cr_assert_null(vg_yaml_map_first(root->vals[0], "k"), "a scalar is not a map");
+	cr_assert_null(vg_yaml_map_first(NULL, "k"));
+}
+
+Test(yamldoc, str_of_scalars_only)
+{
+	vg_yaml_node *root = parse("n: 42\nq: '7'\nm: {a: b}\ns: [1]\n");
+	cr_assert_str_eq(vg_yaml_str(vg_yaml_map_get(root, "n")), "42", "a number keeps its text");
+	cr_assert_str_eq(vg_yaml_str(vg_yaml_map_get(root, "q")), "7");
+	cr_assert_null(vg_yaml_str(vg_yaml_map_get(root, "m")));
+	cr_assert_null(vg_yaml_str(vg_yaml_map_get(root, "s")));
+	cr_assert_null(vg_yaml_str(NULL));
+}
+
+static vg_yaml_syntax_err syntax_err_of(const char *text)
+{
+	cr_assert_neq(vg_yaml_parse_str(doc, "t.yaml", text, strlen(text), NULL, &err), VG_OK);
+	return vg_yaml_last_syntax_err(doc);
+}
+
+Test(yamldoc, syntax_error_parts_for_own_wording)
+{
+	vg_yaml_syntax_err e = syntax_err_of("a: 1\nb: [1, 2\nc: 3\n");
+	cr_assert(e.found);
+	cr_assert_str_eq(e.problem, "did not find expected ',' or ']'");
+	cr_assert_str_eq(e.context, "while parsing a flow sequence");
+	cr_assert_eq(e.line, 3);
+	cr_assert_eq(e.col, 2);
+	e = syntax_err_of("key: value\n  bad: indent\n");
+	cr_assert_str_eq(e.problem, "mapping values are not allowed in this context");
+	cr_assert_null(e.context);
+	cr_assert_eq(e.line, 2);
+	cr_assert_eq(e.col, 6);
+}
+
+Test(yamldoc, encoding_error_has_only_an_offset)
+{
+	vg_yaml_syntax_err e = syntax_err_of("a: \xff\xfe\n");
+	cr_assert(e.found);
+	cr_assert_str_eq(e.problem, "invalid leading UTF-8 octet");
+	cr_assert_eq(e.line, 0);
+	cr_assert_eq(e.col, 0);
+	cr_assert_eq(e.offset, 3);
+}
+
+Test(yamldoc, syntax_error_cleared_by_other_outcomes)
+{
+	syntax_err_of("a: [\n");
+	cr_assert(vg_yaml_last_syntax_err(doc).found);
+	parse("a: 1\n");
+	cr_assert_not(vg_yaml_last_syntax_err(doc).found, "a success clears it");
+	syntax_err_of("a: [\n");
+	syntax_err_of("a: *nope\n");
+	cr_assert_not(vg_yaml_last_syntax_err(doc).found, "an unknown anchor is not libyaml's error");
+}
