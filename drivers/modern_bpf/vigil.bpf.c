@@ -5,8 +5,9 @@
  * interesting syscalls set by userspace and tail-calls that syscall's filler, which writes a
  * libscap exit event carrying all parameters; sched_process_exec only keeps execve's filename
  * for its exit, sched_process_exit reports thread exits (procexit).
- * No sys_enter program: every parameter of the supported set is still readable at exit, and a
- * sys_enter hook would put a second program on every syscall of every task.
+ * vg_sys_enter (tp_btf/sys_enter) is attached only while open/openat/openat2/creat/connect is
+ * selected: it copies their path / sockaddr before the kernel uses it, so that another thread
+ * rewriting the user buffer during the syscall cannot change what the exit event reports.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -40,6 +41,101 @@ static __always_inline bool is_self(void)
 	return (bpf_get_current_pid_tgid() >> 32) == vg_self_tgid;
 }
 
+/* ---- enter-side capture (TOCTOU) --------------------------------------------------- */
+
+#define NR_OPEN 2
+#define NR_CONNECT 42
+#define NR_CREAT 85
+#define NR_OPENAT 257
+#define NR_OPENAT2 437
+#define VG_ENTER_SOCKADDR_MAX 128 /* sizeof(struct sockaddr_storage) */
+
+/* What sys_enter copied for one thread's syscall in flight; `len` includes the path's NUL. */
+struct vg_enter_arg {
+	__u32 nr;
+	__u32 len;
+	__u8 data[VG_DRV_MAX_PATH];
+};
+
+/* Keyed by tid. Not preallocated: only syscalls in flight hold an entry (4 KiB each). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct vg_enter_arg);
+} vg_enter_args SEC(".maps");
+
+/* The value is too big for the BPF stack: built here, then copied into the hash. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vg_enter_arg);
+} vg_enter_scratch SEC(".maps");
+
+static __always_inline bool is_enter_captured(__u32 id)
+{
+	return id == NR_OPEN || id == NR_OPENAT || id == NR_OPENAT2 || id == NR_CREAT ||
+	       id == NR_CONNECT;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(vg_sys_enter, struct pt_regs *regs, long id)
+{
+	if ((__u64)id >= VG_DRV_MAX_SYSCALLS || !vg_interesting[id])
+		return 0;
+	if (!is_enter_captured(id) || is_self())
+		return 0;
+	struct task_struct *t = bpf_get_current_task_btf();
+	if (t->thread_info.status & TS_COMPAT)
+		return 0;
+	__u32 zero = 0;
+	struct vg_enter_arg *a = bpf_map_lookup_elem(&vg_enter_scratch, &zero);
+	if (!a)
+		return 0;
+	a->nr = id;
+	long n;
+	if (id == NR_CONNECT) {
+		__u64 len = regs->dx;
+		if (len > VG_ENTER_SOCKADDR_MAX)
+			len = VG_ENTER_SOCKADDR_MAX;
+		n = len && bpf_probe_read_user(a->data, len & (VG_ENTER_SOCKADDR_MAX * 2 - 1),
+		                               (void *)regs->si) == 0 ? (long)len : -1;
+	} else {
+		const void *path = (void *)(id == NR_OPEN || id == NR_CREAT ? regs->di : regs->si);
+		n = bpf_probe_read_user_str(a->data, VG_DRV_MAX_PATH, path);
+	}
+	/* unreadable now (NULL, bad or not-present page): the exit reads it as before */
+	if (n <= 0)
+		return 0;
+	a->len = n;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	bpf_map_update_elem(&vg_enter_args, &tid, a, BPF_ANY);
+	return 0;
+}
+
+/* The entry sys_enter made for this thread's syscall `nr`, or NULL (attached mid-syscall, or
+ * unreadable at enter). The caller releases it with drop_enter_arg once done with it. */
+static __always_inline struct vg_enter_arg *enter_arg(__u32 nr)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct vg_enter_arg *a = bpf_map_lookup_elem(&vg_enter_args, &tid);
+	if (a && a->nr != nr) {
+		bpf_map_delete_elem(&vg_enter_args, &tid);
+		return NULL;
+	}
+	return a;
+}
+
+static __always_inline void drop_enter_arg(struct vg_enter_arg *a)
+{
+	if (!a)
+		return;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	bpf_map_delete_elem(&vg_enter_args, &tid);
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(vg_sys_exit, struct pt_regs *regs, long ret)
 {
@@ -51,8 +147,13 @@ int BPF_PROG(vg_sys_exit, struct pt_regs *regs, long ret)
 	struct task_struct *t = bpf_get_current_task_btf();
 	if (t->thread_info.status & TS_COMPAT)
 		return 0; /* 32-bit syscall numbers mean something else */
-	if (vg_drop_failed && ret < 0 && id != NR_EXECVE && id != NR_EXECVEAT)
+	if (vg_drop_failed && ret < 0 && id != NR_EXECVE && id != NR_EXECVEAT) {
+		if (is_enter_captured(id)) { /* no filler will release sys_enter's copy */
+			__u32 tid = (__u32)bpf_get_current_pid_tgid();
+			bpf_map_delete_elem(&vg_enter_args, &tid);
+		}
 		return 0;
+	}
 	bpf_tail_call(ctx, &vg_fillers, id);
 	return 0;
 }
@@ -195,6 +296,15 @@ static __always_inline void opened_file_info(long fd, __u32 *flags, __u32 *dev, 
 	}
 }
 
+/* The path sys_enter captured for `nr`, else the user string as it is now. */
+static __always_inline void put_path_arg(struct evb *e, struct vg_enter_arg *a, const void *uptr)
+{
+	if (a)
+		put_kernel_str(e, a->data, VG_DRV_MAX_PATH);
+	else
+		put_user_str(e, uptr, VG_DRV_MAX_PATH);
+}
+
 /* A syscall without a dedicated layout (getppid, used by the overhead benchmark): libscap's
  * generic event. ID should be libscap's ppm_sc number; the driver has no such table yet and
  * puts the native number in both parameters. */
@@ -208,46 +318,53 @@ FILLER(vg_generic_x)
 
 FILLER(vg_open_x)
 {
+	struct vg_enter_arg *a = enter_arg(NR_OPEN);
 	struct evb e;
 	if (!evb_begin(&e, PPME_SYSCALL_OPEN_X, 6))
-		return 0;
+		goto out;
 	__u32 flags = open_flags_to_scap(ARG1), dev;
 	__u64 ino;
 	opened_file_info(ret, &flags, &dev, &ino);
 	put_s64(&e, ret);
-	put_user_str(&e, (void *)ARG0, VG_DRV_MAX_PATH);
+	put_path_arg(&e, a, (void *)ARG0);
 	put_u32(&e, flags);
 	put_u32(&e, open_mode(ARG1, ARG2));
 	put_u32(&e, dev);
 	put_u64(&e, ino);
 	evb_submit(&e);
+out:
+	drop_enter_arg(a);
 	return 0;
 }
 
 FILLER(vg_openat_x)
 {
+	struct vg_enter_arg *a = enter_arg(NR_OPENAT);
 	struct evb e;
 	if (!evb_begin(&e, PPME_SYSCALL_OPENAT_2_X, 7))
-		return 0;
+		goto out;
 	__u32 flags = open_flags_to_scap(ARG2), dev;
 	__u64 ino;
 	opened_file_info(ret, &flags, &dev, &ino);
 	put_s64(&e, ret);
 	put_s64(&e, (int)ARG0);
-	put_user_str(&e, (void *)ARG1, VG_DRV_MAX_PATH);
+	put_path_arg(&e, a, (void *)ARG1);
 	put_u32(&e, flags);
 	put_u32(&e, open_mode(ARG2, ARG3));
 	put_u32(&e, dev);
 	put_u64(&e, ino);
 	evb_submit(&e);
+out:
+	drop_enter_arg(a);
 	return 0;
 }
 
 FILLER(vg_openat2_x)
 {
+	struct vg_enter_arg *a = enter_arg(NR_OPENAT2);
 	struct evb e;
 	if (!evb_begin(&e, PPME_SYSCALL_OPENAT2_X, 8))
-		return 0;
+		goto out;
 	struct open_how how = {};
 	bpf_probe_read_user(&how, sizeof(how), (void *)ARG2);
 	__u32 flags = open_flags_to_scap(how.flags), dev;
@@ -255,31 +372,36 @@ FILLER(vg_openat2_x)
 	opened_file_info(ret, &flags, &dev, &ino);
 	put_s64(&e, ret);
 	put_s64(&e, (int)ARG0);
-	put_user_str(&e, (void *)ARG1, VG_DRV_MAX_PATH);
+	put_path_arg(&e, a, (void *)ARG1);
 	put_u32(&e, flags);
 	put_u32(&e, open_mode(how.flags, how.mode));
 	put_u32(&e, how.resolve & 0x3f); /* RESOLVE_* share libscap's bit positions */
 	put_u32(&e, dev);
 	put_u64(&e, ino);
 	evb_submit(&e);
+out:
+	drop_enter_arg(a);
 	return 0;
 }
 
 FILLER(vg_creat_x)
 {
+	struct vg_enter_arg *a = enter_arg(NR_CREAT);
 	struct evb e;
 	if (!evb_begin(&e, PPME_SYSCALL_CREAT_X, 6))
-		return 0;
+		goto out;
 	__u32 flags = 0, dev;
 	__u64 ino;
 	opened_file_info(ret, &flags, &dev, &ino);
 	put_s64(&e, ret);
-	put_user_str(&e, (void *)ARG0, VG_DRV_MAX_PATH);
+	put_path_arg(&e, a, (void *)ARG0);
 	put_u32(&e, ARG1 & 07777);
 	put_u32(&e, dev);
 	put_u64(&e, ino);
 	put_u16(&e, flags & 0xffff);
 	evb_submit(&e);
+out:
+	drop_enter_arg(a);
 	return 0;
 }
 
@@ -637,9 +759,10 @@ FILLER(vg_socket_x)
 
 FILLER(vg_connect_x)
 {
+	struct vg_enter_arg *a = enter_arg(NR_CONNECT);
 	struct evb e;
 	if (!evb_begin(&e, PPME_SOCKET_CONNECT_X, 4))
-		return 0;
+		goto out;
 	put_s64(&e, ret);
 	/* a non-blocking connect in progress has its endpoints already */
 	if (ret == 0 || ret == -115 /* EINPROGRESS */)
@@ -647,8 +770,13 @@ FILLER(vg_connect_x)
 	else
 		put_empty(&e);
 	put_s64(&e, (int)ARG0);
-	put_user_sockaddr(&e, (void *)ARG1, ARG2);
+	if (a)
+		put_sockaddr(&e, a->data, a->len, false);
+	else
+		put_sockaddr(&e, (void *)ARG1, ARG2, true);
 	evb_submit(&e);
+out:
+	drop_enter_arg(a);
 	return 0;
 }
 

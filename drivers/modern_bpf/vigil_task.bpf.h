@@ -425,17 +425,23 @@ static __always_inline void put_socktuple(struct evb *e, struct file *f, bool in
 }
 
 /* A user sockaddr (e.g. connect's argument) as a PT_SOCKADDR. */
-static __always_inline void put_user_sockaddr(struct evb *e, const void *uaddr, __u64 ulen)
+/* `user`: uaddr is the caller's memory; otherwise a kernel copy (sys_enter's, see vigil.bpf.c). */
+static __always_inline long read_mem(void *dst, __u32 n, const void *src, bool user)
+{
+	return user ? bpf_probe_read_user(dst, n, src) : bpf_probe_read_kernel(dst, n, src);
+}
+
+static __always_inline void put_sockaddr(struct evb *e, const void *uaddr, __u64 ulen, bool user)
 {
 	__u8 *p = &e->buf[e->pos & OFF_MASK];
 	__u16 family = 0;
-	if (!uaddr || ulen < 2 || bpf_probe_read_user(&family, 2, uaddr) != 0) {
+	if (!uaddr || ulen < 2 || read_mem(&family, 2, uaddr, user) != 0) {
 		put_empty(e);
 		return;
 	}
 	if (family == 2 && ulen >= 8) {
 		struct sockaddr_in sin = {};
-		bpf_probe_read_user(&sin, sizeof(sin), uaddr);
+		read_mem(&sin, sizeof(sin), uaddr, user);
 		__u16 port = bpf_ntohs(sin.sin_port);
 		p[0] = VG_SCAP_AF_INET;
 		__builtin_memcpy(&p[1], &sin.sin_addr.s_addr, 4);
@@ -443,7 +449,7 @@ static __always_inline void put_user_sockaddr(struct evb *e, const void *uaddr, 
 		evb_commit(e, 7);
 	} else if (family == 10 && ulen >= 24) {
 		struct sockaddr_in6 sin6 = {};
-		bpf_probe_read_user(&sin6, sizeof(sin6), uaddr);
+		read_mem(&sin6, sizeof(sin6), uaddr, user);
 		__u16 port = bpf_ntohs(sin6.sin6_port);
 		p[0] = VG_SCAP_AF_INET6;
 		__builtin_memcpy(&p[1], &sin6.sin6_addr, 16);
@@ -451,7 +457,8 @@ static __always_inline void put_user_sockaddr(struct evb *e, const void *uaddr, 
 		evb_commit(e, 19);
 	} else if (family == 1) {
 		p[0] = VG_SCAP_AF_UNIX;
-		long n = bpf_probe_read_user_str(&p[1], 108, uaddr + 2);
+		long n = user ? bpf_probe_read_user_str(&p[1], 108, uaddr + 2)
+		              : bpf_probe_read_kernel_str(&p[1], 108, uaddr + 2);
 		if (n <= 0) {
 			p[1] = 0;
 			n = 1;
@@ -461,6 +468,11 @@ static __always_inline void put_user_sockaddr(struct evb *e, const void *uaddr, 
 		p[0] = family;
 		evb_commit(e, 1);
 	}
+}
+
+static __always_inline void put_user_sockaddr(struct evb *e, const void *uaddr, __u64 ulen)
+{
+	put_sockaddr(e, uaddr, ulen, true);
 }
 
 #endif

@@ -21,6 +21,7 @@ struct sp_driver {
 	uint64_t ring_bytes;
 	int *ring_fds;
 	struct bpf_link *sys_exit;
+	struct bpf_link *sys_enter;
 	struct bpf_link *sched_exec;
 	struct bpf_link *sched_exit;
 };
@@ -184,11 +185,36 @@ static bool toggle(struct bpf_program *prog, struct bpf_link **link, bool want, 
 	return true;
 }
 
+/* Syscalls whose user arguments vg_sys_enter copies before the kernel reads them (TOCTOU):
+ * open, connect, creat, openat, openat2. */
+static bool enter_captured(uint32_t nr)
+{
+	return nr == 2 || nr == 42 || nr == 85 || nr == 257 || nr == 437;
+}
+
+/* Entries left by a previous attachment (a syscall whose exit was deselected) would be taken
+ * for the copy of a syscall that entered before sys_enter came back: start empty. */
+static void clear_enter_args(sp_driver *d)
+{
+	int fd = bpf_map__fd(d->skel->maps.vg_enter_args);
+	uint32_t key;
+	while (bpf_map_get_next_key(fd, NULL, &key) == 0)
+		if (bpf_map_delete_elem(fd, &key) != 0)
+			break;
+}
+
+static bool toggle_enter(sp_driver *d, bool want, vsdk_error *err)
+{
+	if (want && !d->sys_enter)
+		clear_enter_args(d);
+	return toggle(d->skel->progs.vg_sys_enter, &d->sys_enter, want, err);
+}
+
 bool sp_driver_select(sp_driver *d, const sp_selection *s, vsdk_error *err)
 {
 	size_t n;
 	const sp_syscall *t = sp_select_table(&n);
-	bool any_syscall = false, exec = false, procexit = false;
+	bool any_syscall = false, exec = false, procexit = false, enter = false;
 	volatile __u8 *on = d->skel->bss->vg_interesting;
 	memset((void *)on, 0, sizeof d->skel->bss->vg_interesting);
 	for (size_t i = 0; i < n; i++) {
@@ -197,6 +223,8 @@ bool sp_driver_select(sp_driver *d, const sp_selection *s, vsdk_error *err)
 		on[t[i].nr] = 1;
 		if (t[i].filler)
 			any_syscall = true;
+		if (t[i].filler && enter_captured(t[i].nr))
+			enter = true;
 		if (t[i].nr == 59 || t[i].nr == 322) /* both need the sched_process_exec stash */
 			exec = true;
 		if (t[i].nr == VG_DRV_PROCEXIT_SLOT)
@@ -205,7 +233,9 @@ bool sp_driver_select(sp_driver *d, const sp_selection *s, vsdk_error *err)
 	/* a successful execveat exits through execve's slot (see vigil.bpf.c) */
 	if (on[322] && !on[59])
 		on[59] = 2;
+	/* sys_exit before sys_enter: a copy is never made without an exit to release it */
 	return toggle(d->skel->progs.vg_sys_exit, &d->sys_exit, any_syscall, err) &&
+	       toggle_enter(d, enter, err) &&
 	       toggle(d->skel->progs.vg_sched_exec, &d->sched_exec, exec, err) &&
 	       toggle(d->skel->progs.vg_sched_exit, &d->sched_exit, procexit, err);
 }
@@ -241,6 +271,7 @@ void sp_driver_close(sp_driver *d)
 {
 	if (!d)
 		return;
+	bpf_link__destroy(d->sys_enter);
 	bpf_link__destroy(d->sys_exit);
 	bpf_link__destroy(d->sched_exec);
 	bpf_link__destroy(d->sched_exit);

@@ -6,6 +6,7 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -15,6 +16,7 @@
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <sys/prctl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -654,6 +656,187 @@ Test(syscall_live, flood_counts_drops)
 	a.close(s, h);
 	cr_assert_eq(metric(&a, s, "n_drops"), before_close,
 	             "closing keeps the counters (vigil reads them for --stats after close)");
+	a.destroy(s);
+}
+
+/* TOCTOU: a thread blocks in a syscall on one path/address while another thread rewrites the
+ * buffer in place; the event must carry what the kernel used (sys_enter's copy), not what the
+ * buffer holds at exit. */
+typedef struct racer {
+	char *buf;            /* argument of the blocked call, rewritten while it blocks */
+	const char *rewrite;  /* same length as the original */
+	size_t len;
+	int blocked_nr;       /* syscall the blocked thread sits in */
+	pid_t blocked_tid;
+	void (*release)(struct racer *);
+	void *ctx;
+} racer;
+
+/* True once `tid` sits in syscall `nr` (/proc/.../syscall starts with the number). */
+static bool blocked_in(pid_t tid, int nr)
+{
+	char path[64], line[64] = {0};
+	snprintf(path, sizeof path, "/proc/self/task/%d/syscall", (int)tid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	bool ok = fgets(line, sizeof line, f) && atoi(line) == nr && line[0] != 'r';
+	fclose(f);
+	return ok;
+}
+
+static void *rewriter(void *arg)
+{
+	racer *r = arg;
+	for (int i = 0; i < 5000 && !blocked_in(r->blocked_tid, r->blocked_nr); i++)
+		usleep(1000);
+	if (!blocked_in(r->blocked_tid, r->blocked_nr))
+		_exit(30);
+	usleep(20000); /* well inside the wait, past the path/address copy */
+	memcpy(r->buf, r->rewrite, r->len);
+	r->release(r);
+	return NULL;
+}
+
+/* Runs `call` in this thread while a second thread rewrites r->buf and then releases it. */
+static long race(racer *r, long (*call)(racer *))
+{
+	r->blocked_tid = (pid_t)syscall(SYS_gettid);
+	pthread_t th;
+	if (pthread_create(&th, NULL, rewriter, r) != 0)
+		_exit(31);
+	long rc = call(r);
+	pthread_join(th, NULL);
+	return rc;
+}
+
+static void release_fifo(racer *r)
+{
+	int w = open((const char *)r->ctx, O_WRONLY); /* the reader's open returns */
+	if (w < 0)
+		_exit(32);
+	close(w);
+}
+
+static long open_fifo(racer *r) { return syscall(SYS_openat, AT_FDCWD, r->buf, O_RDONLY); }
+
+static void release_backlog(racer *r)
+{
+	int ls = *(int *)r->ctx;
+	int c = accept(ls, NULL, NULL); /* frees the full accept queue: the SYN retry gets in */
+	if (c < 0)
+		_exit(33);
+	close(c);
+}
+
+static long connect_blocked(racer *r)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	return connect(s, (struct sockaddr *)r->buf, sizeof(struct sockaddr_in));
+}
+
+/* Child: the FIFO race, then the connect race; writes the racing thread's tid and the
+ * listener's port to `out`. */
+static void child_toctou(int out, const char *dir)
+{
+	char orig[512], other[512];
+	snprintf(orig, sizeof orig, "%s/fifo_a", dir);
+	snprintf(other, sizeof other, "%s/fifo_b", dir);
+	static char buf[512];
+	memcpy(buf, orig, sizeof orig);
+	racer r = {.buf = buf, .rewrite = other, .len = strlen(orig) + 1,
+	           .blocked_nr = SYS_openat, .release = release_fifo, .ctx = orig};
+	long fd = race(&r, open_fifo);
+	if (fd < 0)
+		_exit(34);
+	close((int)fd);
+
+	/* listen(0) admits one queued connection; the second connect's SYN is dropped and
+	 * retried after ~1 s, blocking connect() until accept() frees the queue */
+	int ls = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t sl = sizeof sin;
+	if (bind(ls, (struct sockaddr *)&sin, sizeof sin) != 0 || listen(ls, 0) != 0 ||
+	    getsockname(ls, (struct sockaddr *)&sin, &sl) != 0)
+		_exit(35);
+	int filler = socket(AF_INET, SOCK_STREAM, 0);
+	if (connect(filler, (struct sockaddr *)&sin, sizeof sin) != 0)
+		_exit(36);
+	static struct sockaddr_in addr, moved;
+	addr = sin;
+	moved = sin;
+	moved.sin_port = htons((uint16_t)(ntohs(sin.sin_port) ^ 1));
+	moved.sin_addr.s_addr = htonl(0x7f000002);
+	racer c = {.buf = (char *)&addr, .rewrite = (const char *)&moved, .len = sizeof addr,
+	           .blocked_nr = SYS_connect, .release = release_backlog, .ctx = &ls};
+	if (race(&c, connect_blocked) != 0)
+		_exit(37);
+	pid_t tid = r.blocked_tid; /* both calls ran on this thread */
+	uint16_t port = ntohs(sin.sin_port);
+	if (write(out, &tid, sizeof tid) != sizeof tid || write(out, &port, 2) != 2)
+		_exit(38);
+	_exit(0);
+}
+
+Test(syscall_live, enter_capture_defeats_buffer_rewrite)
+{
+	skip_unless_possible();
+	api a;
+	load_api(&a);
+	ss_instance_t *h;
+	ss_plugin_t *s = start(&a, "{\"syscalls\":[\"openat\",\"connect\"],"
+	                           "\"base_syscalls\":{\"custom_set\":[\"openat\",\"connect\"]}}", &h);
+	char dir[] = "/tmp/vg_toctou_XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char orig[512], other[512];
+	snprintf(orig, sizeof orig, "%s/fifo_a", dir);
+	snprintf(other, sizeof other, "%s/fifo_b", dir);
+	cr_assert(mkfifo(orig, 0600) == 0 && mkfifo(other, 0600) == 0);
+	int p[2];
+	cr_assert(pipe(p) == 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		child_toctou(p[1], dir);
+	}
+	close(p[1]);
+	int status;
+	waitpid(pid, &status, 0);
+	pid_t tid = 0;
+	uint16_t port = 0;
+	bool got = read(p[0], &tid, sizeof tid) == sizeof tid && read(p[0], &port, 2) == 2;
+	close(p[0]);
+	unlink(orig);
+	unlink(other);
+	rmdir(dir);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0 && got, "child failed: %d", status);
+
+	evlist l = {.n = 0};
+	drain(&a, s, h, tid, &l, 1000);
+	const uint8_t *op = NULL;
+	for (int k = 0; (op = find(&l, PPME_SYSCALL_OPENAT_2_X, k)); k++)
+		if (p_int(op, 0) >= 0)
+			break;
+	cr_assert_not_null(op, "no successful openat of the racing thread among %zu events", l.n);
+	cr_assert_str_eq(p_str(op, 2), orig, "the path the kernel opened, not the rewritten buffer");
+
+	/* the first connect fills the listener's queue, the second one races */
+	const uint8_t *cn = find(&l, PPME_SOCKET_CONNECT_X, 1);
+	cr_assert_not_null(cn, "no second connect of the racing thread among %zu events", l.n);
+	cr_assert_null(find(&l, PPME_SOCKET_CONNECT_X, 2));
+	cr_assert_eq(p_int(cn, 0), 0);
+	vg_scap_param addr = p_raw(cn, 3);
+	cr_assert_eq(addr.len, 7);
+	uint32_t ip;
+	uint16_t aport;
+	memcpy(&ip, addr.ptr + 1, 4);
+	memcpy(&aport, addr.ptr + 5, 2);
+	cr_assert_eq(ip, htonl(INADDR_LOOPBACK), "the address connected to, not the rewritten one");
+	cr_assert_eq(aport, port);
+	for (size_t i = 0; i < l.n; i++)
+		free(l.ev[i]);
+	a.close(s, h);
 	a.destroy(s);
 }
 
