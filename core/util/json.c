@@ -2,6 +2,8 @@
 #define JSMN_IMPLEMENTATION_UNIT
 #include "util/json.h"
 
+#include <vigil/plugin_sdk.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -164,39 +166,16 @@ static int first_bad_primitive(const vg_json *j)
 	return -1;
 }
 
-/* jsmn walks parent links when closing containers, so its time grows with tokens x depth:
- * refuse deep documents with a linear scan before tokenizing (strings skipped, escapes
- * honoured). */
-static bool nesting_within(const char *text, size_t len, int max_depth)
-{
-	int depth = 0;
-	bool in_str = false;
-	for (size_t i = 0; i < len; i++) {
-		char c = text[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = false;
-		} else if (c == '"') {
-			in_str = true;
-		} else if (c == '[' || c == '{') {
-			if (++depth > max_depth)
-				return false;
-		} else if (c == ']' || c == '}') {
-			depth--;
-		}
-	}
-	return true;
-}
-
 vg_rc vg_json_parse(vg_json *j, const char *text, size_t len, int max_depth, vg_err *err)
 {
 	memset(j, 0, sizeof(*j));
 	if (max_depth <= 0)
 		max_depth = 512;
-	if (!nesting_within(text, len, max_depth))
-		return vg_err_set(err, VG_ERR_LIMIT, "JSON nested too deeply (more than %d levels)", max_depth);
+	/* jsmn's cost grows with tokens x depth: refuse deep input before tokenizing. */
+	size_t where;
+	if (!vsdk_json_nesting_ok(text, len, max_depth, &where))
+		return vg_err_set(err, VG_ERR_LIMIT, "JSON nested too deeply (more than %d levels) at byte %zu",
+				  max_depth, where);
 	j->text = text;
 	j->len = len;
 	j->cap = 64;
@@ -349,104 +328,22 @@ bool vg_json_is_null(const vg_json *j, int t)
 	return prim_eq(j, t, "null");
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static bool read_hex4(const char *p, const char *end, uint32_t *out)
-{
-	if (end - p < 4)
-		return false;
-	uint32_t v = 0;
-	for (int i = 0; i < 4; i++) {
-		int h = hexval(p[i]);
-		if (h < 0)
-			return false;
-		v = (v << 4) | (uint32_t)h;
-	}
-	*out = v;
-	return true;
-}
-
-static void put_utf8(vg_buf *out, uint32_t cp)
-{
-	char u[4];
-	size_t n;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	vg_buf_append(out, u, n);
-}
-
 bool vg_json_str(const vg_json *j, int t, vg_buf *out)
 {
 	if (!vg_json_is_str(j, t))
 		return false;
 	size_t n;
 	const char *p = vg_json_raw(j, t, &n);
-	const char *end = p + n;
-	while (p < end) {
-		const char *bs = memchr(p, '\\', (size_t)(end - p));
-		if (!bs) {
-			vg_buf_append(out, p, (size_t)(end - p));
-			break;
-		}
-		vg_buf_append(out, p, (size_t)(bs - p));
-		p = bs + 1;
-		if (p >= end)
+	/* Unescaping never lengthens a string: n bytes of room are enough. */
+	if (!vg_buf_reserve(out, n))
+		return false;
+	for (size_t i = 0; i < n;) {
+		size_t k = vsdk_json_unescape_char(p, n, &i, out->data + out->len, 0);
+		if (!k)
 			return false;
-		char c = *p++;
-		switch (c) {
-		case '"': vg_buf_putc(out, '"'); break;
-		case '\\': vg_buf_putc(out, '\\'); break;
-		case '/': vg_buf_putc(out, '/'); break;
-		case 'b': vg_buf_putc(out, '\b'); break;
-		case 'f': vg_buf_putc(out, '\f'); break;
-		case 'n': vg_buf_putc(out, '\n'); break;
-		case 'r': vg_buf_putc(out, '\r'); break;
-		case 't': vg_buf_putc(out, '\t'); break;
-		case 'u': {
-			uint32_t cp, lo;
-			if (!read_hex4(p, end, &cp))
-				return false;
-			p += 4;
-			if (cp >= 0xD800 && cp <= 0xDBFF && end - p >= 6 && p[0] == '\\' && p[1] == 'u' &&
-			    read_hex4(p + 2, end, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
-				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-				p += 6;
-			} else if (cp >= 0xD800 && cp <= 0xDFFF) {
-				cp = 0xFFFD; /* lone surrogate */
-			}
-			put_utf8(out, cp);
-			break;
-		}
-		default:
-			return false;
-		}
+		out->len += k;
 	}
+	out->data[out->len] = '\0';
 	return true;
 }
 

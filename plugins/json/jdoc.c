@@ -1,6 +1,8 @@
 #define JDOC_JSMN_IMPLEMENTATION
 #include "jdoc.h"
 
+#include <vigil/plugin_sdk.h>
+
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,67 +334,14 @@ bool jdoc_parse(jdoc *d, const char *text, size_t len, int max_depth, jdoc_error
 
 /* ---- strings ---- */
 
-static size_t put_utf8(uint32_t cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
-static uint32_t hex4(const char *p)
-{
-	return (uint32_t)(hex_val(p[0]) << 12 | hex_val(p[1]) << 8 | hex_val(p[2]) << 4 | hex_val(p[3]));
-}
-
-/* Decodes one character of a validated string body r[*i..n) into out (1..4 bytes). */
+/* One character of a validated string body: the SDK's decoder, shared by every JSON reader in
+ * vigil (a lone surrogate becomes U+FFFD: audit data is kept, not refused). */
 static size_t unescape_one(const char *r, size_t n, size_t *i, char out[4])
 {
-	char c = r[*i];
-	if (c != '\\') {
-		out[0] = c;
-		(*i)++;
-		return 1;
-	}
-	char e = r[*i + 1];
-	*i += 2;
-	switch (e) {
-	case 'b': out[0] = '\b'; return 1;
-	case 'f': out[0] = '\f'; return 1;
-	case 'n': out[0] = '\n'; return 1;
-	case 'r': out[0] = '\r'; return 1;
-	case 't': out[0] = '\t'; return 1;
-	case 'u': break;
-	default: out[0] = e; return 1;
-	}
-	uint32_t cp = hex4(r + *i);
-	*i += 4;
-	if (cp >= 0xD800 && cp < 0xDC00 && *i + 6 <= n && r[*i] == '\\' && r[*i + 1] == 'u') {
-		uint32_t lo = hex4(r + *i + 2);
-		if (lo >= 0xDC00 && lo < 0xE000) {
-			*i += 6;
-			return put_utf8(0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00), out);
-		}
-	}
-	if (cp >= 0xD800 && cp < 0xE000)
-		cp = 0xFFFD; /* lone surrogate: not encodable in UTF-8 */
-	return put_utf8(cp, out);
+	size_t k = vsdk_json_unescape_char(r, n, i, out, 0);
+	if (!k) /* cannot happen on validated input; never loop forever */
+		*i = n;
+	return k;
 }
 
 bool jdoc_str_eq(const jdoc *d, int t, const char *s, size_t n)

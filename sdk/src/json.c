@@ -50,7 +50,7 @@ static bool vsdk_json_blank(const char *s, size_t n)
  * quadratic: refuse it with a linear pre-scan before tokenizing. */
 enum { VSDK_JSON_MAX_DEPTH = 256 };
 
-static bool vsdk_json_depth_ok(const char *s, size_t n, size_t *where)
+bool vsdk_json_nesting_ok(const char *s, size_t n, int max_depth, size_t *where)
 {
 	bool in_str = false;
 	int depth = 0;
@@ -64,7 +64,7 @@ static bool vsdk_json_depth_ok(const char *s, size_t n, size_t *where)
 		} else if (c == '"') {
 			in_str = true;
 		} else if (c == '[' || c == '{') {
-			if (++depth > VSDK_JSON_MAX_DEPTH) {
+			if (++depth > max_depth) {
 				*where = i;
 				return false;
 			}
@@ -97,7 +97,7 @@ bool vsdk_json_load(vsdk_json *j, const char *text, size_t len, vsdk_error *err)
 	j->text = text;
 	j->len = len;
 	size_t where;
-	if (!vsdk_json_depth_ok(text, len, &where)) {
+	if (!vsdk_json_nesting_ok(text, len, VSDK_JSON_MAX_DEPTH, &where)) {
 		vsdk_error_set(err, "invalid JSON at byte %zu: nested deeper than %d levels", where, VSDK_JSON_MAX_DEPTH);
 		return false;
 	}
@@ -222,21 +222,41 @@ static size_t vsdk_utf8(char *out, unsigned cp)
 	return 4;
 }
 
-/* \uXXXX (with a following low surrogate when needed) at s[0..n); returns chars consumed or 0. */
-static size_t vsdk_unescape_u(const char *s, size_t n, unsigned *cp)
+size_t vsdk_json_unescape_char(const char *s, size_t n, size_t *i, char out[4], unsigned flags)
 {
-	int hi = n >= 6 ? vsdk_hex4(s + 2) : -1;
-	if (hi < 0)
-		return 0;
-	if (hi < 0xD800 || hi > 0xDFFF) {
-		*cp = (unsigned)hi;
-		return 6;
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	if (s[*i] != '\\') {
+		out[0] = s[(*i)++];
+		return 1;
 	}
-	int lo = (hi < 0xDC00 && n >= 12 && s[6] == '\\' && s[7] == 'u') ? vsdk_hex4(s + 8) : -1;
-	if (lo < 0xDC00 || lo > 0xDFFF)
+	if (*i + 1 >= n)
 		return 0;
-	*cp = 0x10000 + (((unsigned)hi - 0xD800) << 10) + ((unsigned)lo - 0xDC00);
-	return 12;
+	const char *e = s[*i + 1] ? strchr(from, s[*i + 1]) : NULL;
+	if (e) {
+		out[0] = to[e - from];
+		*i += 2;
+		return 1;
+	}
+	int cp = s[*i + 1] == 'u' && *i + 6 <= n ? vsdk_hex4(s + *i + 2) : -1;
+	if (cp < 0)
+		return 0;
+	size_t start = *i;
+	*i += 6;
+	if (cp >= 0xD800 && cp < 0xDC00 && *i + 6 <= n && s[*i] == '\\' && s[*i + 1] == 'u') {
+		int lo = vsdk_hex4(s + *i + 2);
+		if (lo >= 0xDC00 && lo < 0xE000) {
+			*i += 6;
+			return vsdk_utf8(out, 0x10000 + (((unsigned)cp - 0xD800) << 10) + ((unsigned)lo - 0xDC00));
+		}
+	}
+	if (cp >= 0xD800 && cp < 0xE000) { /* lone surrogate: not encodable in UTF-8 */
+		if (flags & VSDK_JSON_STRICT) {
+			*i = start;
+			return 0;
+		}
+		cp = 0xFFFD;
+	}
+	return vsdk_utf8(out, (unsigned)cp);
 }
 
 /* Unescaped copy of string token t in j's storage; NULL on a bad escape or out of memory.
@@ -250,25 +270,10 @@ static const char *vsdk_json_unescape(vsdk_json *j, int t)
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < n;) {
-		if (s[i] != '\\') {
-			out[o++] = s[i++];
-			continue;
-		}
-		if (i + 1 >= n)
+		size_t k = vsdk_json_unescape_char(s, n, &i, out + o, VSDK_JSON_STRICT);
+		if (!k)
 			return NULL;
-		static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-		const char *e = strchr(from, s[i + 1]);
-		if (e && s[i + 1]) {
-			out[o++] = to[e - from];
-			i += 2;
-			continue;
-		}
-		unsigned cp;
-		size_t used = s[i + 1] == 'u' ? vsdk_unescape_u(s + i, n - i, &cp) : 0;
-		if (!used)
-			return NULL;
-		o += vsdk_utf8(out + o, cp);
-		i += used;
+		o += k;
 	}
 	out[o] = '\0';
 	return out;

@@ -165,6 +165,23 @@ void vsdk_json_free(vsdk_json *j);
  * input). On failure writes the reason (with byte offset) to err and returns false. */
 bool vsdk_json_load(vsdk_json *j, const char *text, size_t len, vsdk_error *err);
 
+/* Shared by every JSON reader in vigil (the SDK's, the json/k8saudit plugins', the core's), so
+ * they agree on the details. */
+
+/* Decodes one character of a JSON string body s[*i..n) (the text between the quotes) into out
+ * and advances *i: plain bytes, the two-character escapes, and \uXXXX with surrogate pairs.
+ * A lone surrogate becomes U+FFFD (data must not be lost), or is a bad escape with
+ * VSDK_JSON_STRICT (configuration should say what is wrong). Returns the bytes written (1..4),
+ * or 0 on a bad escape. Never writes more bytes than it consumes, so an output buffer of n
+ * bytes is enough for the whole body. */
+enum { VSDK_JSON_STRICT = 1u << 0 };
+size_t vsdk_json_unescape_char(const char *s, size_t n, size_t *i, char out[4], unsigned flags);
+
+/* Linear pre-scan: true when [/{ nesting (strings skipped) stays within max_depth. jsmn's cost
+ * grows with tokens x depth, so readers refuse deeper input before tokenizing. On false *where
+ * is the byte offset of the first bracket too deep. */
+bool vsdk_json_nesting_ok(const char *s, size_t n, int max_depth, size_t *where);
+
 typedef enum vsdk_json_rc {
 	VSDK_JSON_OK = 0,
 	VSDK_JSON_ABSENT = 1,    /* no such member: keep your default */
