@@ -102,18 +102,8 @@ load_plugins: [$load]
 $engine
 append_output:
   - extra_fields: [evt.pluginname]
-priority: debug
-rule_matching: all
-json_output: true
-json_include_output_property: true
-json_include_output_fields_property: true
-json_include_tags_property: true
-buffered_outputs: false
-stdout_output:
-  enabled: true
-log_level: info
-log_stderr: true
 EOF
+	e2e_output_config >>"$file"
 }
 
 gv_start_vigil() {

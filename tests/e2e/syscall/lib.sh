@@ -136,6 +136,24 @@ e2e_on_exit() {
 	exit "$rc"
 }
 
+# The output part of every live test's config: all rules, every match, JSON alerts on stdout
+# flushed at once, vigil's own log on stderr (where "vigil ready" is awaited).
+e2e_output_config() {
+	cat <<EOF
+priority: debug
+rule_matching: all
+json_output: true
+json_include_output_property: true
+json_include_output_fields_property: true
+json_include_tags_property: true
+buffered_outputs: false
+stdout_output:
+  enabled: true
+log_level: info
+log_stderr: true
+EOF
+}
+
 e2e_write_config() {
 	cat >"$E2E_WORK/vigil.yaml" <<EOF
 # Written by $E2E_NAME: vigil's default rules, JSON alerts on stdout, plugins from the build tree.
@@ -153,18 +171,8 @@ engine:
     cpus_for_each_buffer: 2
     buf_size_preset: 4
     drop_failed_exit: false
-priority: debug
-rule_matching: all
-json_output: true
-json_include_output_property: true
-json_include_output_fields_property: true
-json_include_tags_property: true
-buffered_outputs: false
-stdout_output:
-  enabled: true
-log_level: info
-log_stderr: true
 EOF
+	e2e_output_config >>"$E2E_WORK/vigil.yaml"
 }
 
 # Waits until the vigil started as $E2E_VIGIL_PID logs "vigil ready" (every source open) on
