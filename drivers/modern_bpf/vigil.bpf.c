@@ -5,9 +5,10 @@
  * interesting syscalls set by userspace and tail-calls that syscall's filler, which writes a
  * libscap exit event carrying all parameters; sched_process_exec only keeps execve's filename
  * for its exit, sched_process_exit reports thread exits (procexit).
- * vg_sys_enter (tp_btf/sys_enter) is attached only while open/openat/openat2/creat/connect is
- * selected: it copies their path / sockaddr before the kernel uses it, so that another thread
- * rewriting the user buffer during the syscall cannot change what the exit event reports.
+ * While open/openat/openat2/creat/connect is selected, programs on those syscalls' entry
+ * (fentry, else their tracepoints, else tp_btf/sys_enter) copy their path / sockaddr before the kernel
+ * uses it, so that another thread rewriting the user buffer during the syscall cannot change
+ * what the exit event reports.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -80,15 +81,14 @@ static __always_inline bool is_enter_captured(__u32 id)
 	       id == NR_CONNECT;
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(vg_sys_enter, struct pt_regs *regs, long id)
+/* Copies syscall `id`'s path (first argument of open/creat, second of openat/openat2) or
+ * sockaddr (connect's second and third) into vg_enter_args for its exit filler. */
+static __always_inline int capture_enter(__u32 id, __u64 a0, __u64 a1, __u64 a2)
 {
-	if ((__u64)id >= VG_DRV_MAX_SYSCALLS || !vg_interesting[id])
+	if (!vg_interesting[id & (VG_DRV_MAX_SYSCALLS - 1)] || is_self())
 		return 0;
-	if (!is_enter_captured(id) || is_self())
-		return 0;
-	struct task_struct *t = bpf_get_current_task_btf();
-	if (t->thread_info.status & TS_COMPAT)
+	struct task_struct *t = cur_task();
+	if (BPF_CORE_READ(t, thread_info.status) & TS_COMPAT)
 		return 0;
 	__u32 zero = 0;
 	struct vg_enter_arg *a = bpf_map_lookup_elem(&vg_enter_scratch, &zero);
@@ -97,13 +97,11 @@ int BPF_PROG(vg_sys_enter, struct pt_regs *regs, long id)
 	a->nr = id;
 	long n;
 	if (id == NR_CONNECT) {
-		__u64 len = regs->dx;
-		if (len > VG_ENTER_SOCKADDR_MAX)
-			len = VG_ENTER_SOCKADDR_MAX;
+		__u64 len = a2 > VG_ENTER_SOCKADDR_MAX ? VG_ENTER_SOCKADDR_MAX : a2;
 		n = len && bpf_probe_read_user(a->data, len & (VG_ENTER_SOCKADDR_MAX * 2 - 1),
-		                               (void *)regs->si) == 0 ? (long)len : -1;
+		                               (void *)a1) == 0 ? (long)len : -1;
 	} else {
-		const void *path = (void *)(id == NR_OPEN || id == NR_CREAT ? regs->di : regs->si);
+		const void *path = (void *)(id == NR_OPEN || id == NR_CREAT ? a0 : a1);
 		n = bpf_probe_read_user_str(a->data, VG_DRV_MAX_PATH, path);
 	}
 	/* unreadable now (NULL, bad or not-present page): the exit reads it as before */
@@ -113,6 +111,41 @@ int BPF_PROG(vg_sys_enter, struct pt_regs *regs, long id)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	bpf_map_update_elem(&vg_enter_args, &tid, a, BPF_ANY);
 	return 0;
+}
+
+/* Three ways to run the capture, cheapest for the other syscalls first; the loader takes
+ * the first the kernel allows. fentry on the five syscall functions costs the others
+ * nothing (the wrappers take the user's pt_regs). */
+#define ENTER_FENTRY(fn, nr) \
+	SEC("fentry/" #fn) int BPF_PROG(vg_enter_##fn, struct pt_regs *regs) \
+	{ return capture_enter(nr, regs->di, regs->si, regs->dx); }
+
+ENTER_FENTRY(__x64_sys_open, NR_OPEN)
+ENTER_FENTRY(__x64_sys_openat, NR_OPENAT)
+ENTER_FENTRY(__x64_sys_openat2, NR_OPENAT2)
+ENTER_FENTRY(__x64_sys_creat, NR_CREAT)
+ENTER_FENTRY(__x64_sys_connect, NR_CONNECT)
+
+/* The per-syscall tracepoints (CONFIG_FTRACE_SYSCALLS): the others pay the kernel's test of
+ * its enabled-syscalls bitmap, not a BPF program run. */
+#define ENTER_TRACEPOINT(name, nr) \
+	SEC("tracepoint/syscalls/sys_enter_" #name) \
+	int vg_enter_tp_##name(struct trace_event_raw_sys_enter *ctx) \
+	{ return capture_enter(nr, ctx->args[0], ctx->args[1], ctx->args[2]); }
+
+ENTER_TRACEPOINT(open, NR_OPEN)
+ENTER_TRACEPOINT(openat, NR_OPENAT)
+ENTER_TRACEPOINT(openat2, NR_OPENAT2)
+ENTER_TRACEPOINT(creat, NR_CREAT)
+ENTER_TRACEPOINT(connect, NR_CONNECT)
+
+/* Last resort: one program on every syscall's entry. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(vg_sys_enter, struct pt_regs *regs, long id)
+{
+	if (!is_enter_captured(id))
+		return 0;
+	return capture_enter(id, regs->di, regs->si, regs->dx);
 }
 
 /* The entry sys_enter made for this thread's syscall `nr`, or NULL (attached mid-syscall, or
@@ -144,8 +177,8 @@ int BPF_PROG(vg_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	if (is_self())
 		return 0;
-	struct task_struct *t = bpf_get_current_task_btf();
-	if (t->thread_info.status & TS_COMPAT)
+	struct task_struct *t = cur_task();
+	if (BPF_CORE_READ(t, thread_info.status) & TS_COMPAT)
 		return 0; /* 32-bit syscall numbers mean something else */
 	if (vg_drop_failed && ret < 0 && id != NR_EXECVE && id != NR_EXECVEAT) {
 		if (is_enter_captured(id)) { /* no filler will release sys_enter's copy */
@@ -282,7 +315,7 @@ static __always_inline void opened_file_info(long fd, __u32 *flags, __u32 *dev, 
 	*ino = 0;
 	if (fd < 0)
 		return;
-	struct file *f = task_fd_file(bpf_get_current_task_btf(), fd);
+	struct file *f = task_fd_file(cur_task(), fd);
 	if (!f)
 		return;
 	struct inode *inode = BPF_CORE_READ(f, f_inode);
@@ -714,7 +747,7 @@ static __always_inline int pipe_exit(struct pt_regs *regs, long ret, __u16 type,
 	int fds[2] = {-1, -1};
 	bpf_probe_read_user(fds, sizeof(fds), (void *)ARG0);
 	__u64 ino = 0;
-	struct file *f = ret == 0 ? task_fd_file(bpf_get_current_task_btf(), fds[0]) : NULL;
+	struct file *f = ret == 0 ? task_fd_file(cur_task(), fds[0]) : NULL;
 	if (f)
 		ino = BPF_CORE_READ(f, f_inode, i_ino);
 	put_s64(&e, ret);
@@ -766,7 +799,7 @@ FILLER(vg_connect_x)
 	put_s64(&e, ret);
 	/* a non-blocking connect in progress has its endpoints already */
 	if (ret == 0 || ret == -115 /* EINPROGRESS */)
-		put_socktuple(&e, task_fd_file(bpf_get_current_task_btf(), (int)ARG0), false);
+		put_socktuple(&e, task_fd_file(cur_task(), (int)ARG0), false);
 	else
 		put_empty(&e);
 	put_s64(&e, (int)ARG0);
@@ -809,11 +842,11 @@ static __always_inline int accept_exit(struct pt_regs *regs, long ret, __u16 typ
 	struct evb e;
 	if (!evb_begin(&e, type, n))
 		return 0;
-	struct file *f = ret >= 0 ? task_fd_file(bpf_get_current_task_btf(), ret) : NULL;
+	struct file *f = ret >= 0 ? task_fd_file(cur_task(), ret) : NULL;
 	put_s64(&e, ret);
 	put_socktuple(&e, f, true);
 	/* queue of the listening socket */
-	struct file *lf = task_fd_file(bpf_get_current_task_btf(), (int)ARG0);
+	struct file *lf = task_fd_file(cur_task(), (int)ARG0);
 	struct socket *ls = lf ? BPF_CORE_READ(lf, private_data) : NULL;
 	struct sock *lsk = ls ? BPF_CORE_READ(ls, sk) : NULL;
 	__u32 qlen = lsk ? BPF_CORE_READ(lsk, sk_ack_backlog) : 0;
@@ -839,7 +872,7 @@ FILLER(vg_sendto_x)
 	put_user_buf(&e, (void *)ARG1, ARG2, vg_snaplen);
 	put_s64(&e, (int)ARG0);
 	put_u32(&e, ARG2);
-	put_socktuple(&e, task_fd_file(bpf_get_current_task_btf(), (int)ARG0), false);
+	put_socktuple(&e, task_fd_file(cur_task(), (int)ARG0), false);
 	evb_submit(&e);
 	return 0;
 }
@@ -851,7 +884,7 @@ FILLER(vg_recvfrom_x)
 		return 0;
 	put_s64(&e, ret);
 	put_user_buf(&e, (void *)ARG1, ret > 0 ? ret : 0, vg_snaplen);
-	put_socktuple(&e, task_fd_file(bpf_get_current_task_btf(), (int)ARG0), true);
+	put_socktuple(&e, task_fd_file(cur_task(), (int)ARG0), true);
 	put_s64(&e, (int)ARG0);
 	put_u32(&e, ARG2);
 	evb_submit(&e);
@@ -907,7 +940,7 @@ FILLER(vg_capset_x)
 	struct evb e;
 	if (!evb_begin(&e, PPME_SYSCALL_CAPSET_X, 4))
 		return 0;
-	const struct cred *cred = bpf_get_current_task_btf()->cred;
+	const struct cred *cred = BPF_CORE_READ(cur_task(), cred);
 	put_s64(&e, ret);
 	put_u64(&e, read_cap(&cred->cap_inheritable));
 	put_u64(&e, read_cap(&cred->cap_permitted));
@@ -1057,7 +1090,7 @@ FILLER(vg_mmap_x)
 	struct evb e;
 	if (!evb_begin(&e, PPME_SYSCALL_MMAP_X, 10))
 		return 0;
-	struct mm_struct *mm = bpf_get_current_task_btf()->mm;
+	struct mm_struct *mm = BPF_CORE_READ(cur_task(), mm);
 	put_s64(&e, ret);
 	put_u32(&e, mm ? BPF_CORE_READ(mm, total_vm) * 4 : 0);
 	put_u32(&e, mm ? mm_counter_kb(mm, 0) + mm_counter_kb(mm, 1) + mm_counter_kb(mm, 3) : 0);
@@ -1131,7 +1164,7 @@ static __always_inline int clone_exit(long ret, __u16 type, __u64 kflags)
 	struct evb e;
 	if (!evb_begin(&e, type, 21))
 		return 0;
-	fill_clone(&e, bpf_get_current_task_btf(), ret, kflags);
+	fill_clone(&e, cur_task(), ret, kflags);
 	evb_submit(&e);
 	return 0;
 }
@@ -1224,7 +1257,7 @@ static __always_inline void execveat_event(long ret)
 	struct evb e;
 	if (!evb_begin(&e, PPME_SYSCALL_EXECVEAT_X, 30))
 		return;
-	fill_execve(&e, bpf_get_current_task_btf(), ret);
+	fill_execve(&e, cur_task(), ret);
 	evb_submit(&e);
 }
 
@@ -1239,7 +1272,7 @@ FILLER(vg_execve_x)
 	} else if (vg_interesting[NR_EXECVE] != VG_EXEC_FOR_EXECVEAT) {
 		struct evb e;
 		if (evb_begin(&e, PPME_SYSCALL_EXECVE_19_X, 31)) {
-			fill_execve(&e, bpf_get_current_task_btf(), ret);
+			fill_execve(&e, cur_task(), ret);
 			if (st)
 				put_kernel_str(&e, st->name, VG_DRV_MAX_PATH);
 			else if (ret != 0)
@@ -1374,7 +1407,7 @@ FILLER(vg_sendmsg_x)
 	put_first_iov(&e, &first, ret);
 	put_s64(&e, (int)ARG0);
 	put_u32(&e, size);
-	put_socktuple(&e, task_fd_file(bpf_get_current_task_btf(), (int)ARG0), false);
+	put_socktuple(&e, task_fd_file(cur_task(), (int)ARG0), false);
 	evb_submit(&e);
 	return 0;
 }
@@ -1390,7 +1423,7 @@ FILLER(vg_recvmsg_x)
 	put_s64(&e, ret);
 	put_u32(&e, size);
 	put_first_iov(&e, &first, ret);
-	put_socktuple(&e, task_fd_file(bpf_get_current_task_btf(), (int)ARG0), true);
+	put_socktuple(&e, task_fd_file(cur_task(), (int)ARG0), true);
 	put_empty(&e);
 	put_s64(&e, (int)ARG0);
 	evb_submit(&e);

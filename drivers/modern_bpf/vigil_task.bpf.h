@@ -8,9 +8,24 @@
 #define PATH_SCRATCH 4096
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630
 
+/* State of the path and cgroup walks. It lives in the map value, not on the stack: the
+ * verifier does not track map contents, so every exit of a walk's bounded loop reaches the
+ * code after the loop in the same verifier state and is checked once, not once per iteration
+ * and branch (which overflowed the 1M-instruction budget of execve and clone). */
+struct vg_walk {
+	__u64 d, vmnt, mnt; /* path walk: current dentry, vfsmount and mount */
+	__u64 kn;           /* cgroup walk: current kernfs node */
+	__u64 task;         /* cgroups walk */
+	__u32 pos;          /* path walk: data[pos..PATH_SCRATCH) holds the path built so far */
+	__u32 kpos;         /* cgroup walk: the same for a cgroup path */
+	__u32 start, cur;   /* cgroups walk: the parameter's bounds in the event */
+	__u32 nsub;
+};
+
 /* Per-CPU scratch for paths assembled backwards (leaf first). */
 struct vg_pathbuf {
 	__u8 data[PATH_SCRATCH * 2];
+	struct vg_walk w;
 };
 
 struct {
@@ -30,6 +45,12 @@ struct inode___old {
 	struct timespec64 i_mtime;
 	struct timespec64 i_ctime;
 } __attribute__((preserve_access_index));
+
+/* bpf_get_current_task_btf needs 5.11; the untyped helper with CO-RE reads works on 5.8. */
+static __always_inline struct task_struct *cur_task(void)
+{
+	return (struct task_struct *)bpf_get_current_task();
+}
 
 static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
 {
@@ -56,32 +77,28 @@ static __always_inline __u64 inode_ctime(struct inode *ino)
 	return BPF_CORE_READ(o, i_ctime.tv_sec) * 1000000000ULL + BPF_CORE_READ(o, i_ctime.tv_nsec);
 }
 
-/* State of a backwards path walk; loops run under bpf_loop so the verifier checks one
- * iteration instead of every combination of mount crossings and name lengths. */
-struct path_walk {
-	struct vg_pathbuf *pb;
-	struct dentry *d;
-	struct vfsmount *vmnt;
-	struct mount *mnt;
-	__u32 pos; /* pb->data[pos..PATH_SCRATCH) holds the path built so far */
-};
+/* Runs step(i, pb) for i < n until it returns non-zero. A bounded loop (kernel >= 5.3), not
+ * bpf_loop (5.17), so that the driver loads on 5.8; kept rolled so programs stay small. */
+#define VG_BOUNDED_LOOP(n, step, pb)                                            \
+	_Pragma("clang loop unroll(disable)") for (__u32 _i = 0; _i < (n); _i++) \
+		if (step(_i, pb))                                                    \
+			break
 
-static long path_step(__u64 i, void *arg)
+static __always_inline long path_step(__u32 i, struct vg_pathbuf *pb)
 {
-	struct path_walk *w = arg;
-	/* locals: a CO-RE read of w->d->x would relocate w itself against kernel BTF */
-	struct dentry *d = w->d;
-	struct vfsmount *vmnt = w->vmnt;
-	struct mount *mnt = w->mnt;
+	struct vg_walk *w = &pb->w;
+	struct dentry *d = (void *)w->d;
+	struct vfsmount *vmnt = (void *)w->vmnt;
+	struct mount *mnt = (void *)w->mnt;
 	struct dentry *mnt_root = BPF_CORE_READ(vmnt, mnt_root);
 	struct dentry *parent = BPF_CORE_READ(d, d_parent);
 	if (d == mnt_root) {
 		struct mount *mp = BPF_CORE_READ(mnt, mnt_parent);
 		if (!mp || mp == mnt)
 			return 1;
-		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
-		w->mnt = mp;
-		w->vmnt = (void *)mp + bpf_core_field_offset(struct mount, mnt);
+		w->d = (__u64)BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = (__u64)mp;
+		w->vmnt = (__u64)mp + bpf_core_field_offset(struct mount, mnt);
 		return 0;
 	}
 	if (!parent)
@@ -91,7 +108,6 @@ static long path_step(__u64 i, void *arg)
 	__u32 len = BPF_CORE_READ(d, d_name.len);
 	const unsigned char *name = BPF_CORE_READ(d, d_name.name);
 	__u32 pos = w->pos;
-	struct vg_pathbuf *pb = w->pb;
 	if (len > 255 || len + 1 > pos)
 		return 1;
 	pos -= len;
@@ -99,7 +115,7 @@ static long path_step(__u64 i, void *arg)
 	pos -= 1;
 	pb->data[pos & (PATH_SCRATCH - 1)] = '/';
 	w->pos = pos;
-	w->d = parent;
+	w->d = (__u64)parent;
 	return last;
 }
 
@@ -127,12 +143,12 @@ static __always_inline void put_path(struct evb *e, struct vfsmount *vmnt, struc
 		put_empty(e);
 		return;
 	}
-	struct path_walk w = {
-		.pb = pb, .d = d, .vmnt = vmnt, .pos = PATH_SCRATCH,
-		.mnt = (void *)vmnt - bpf_core_field_offset(struct mount, mnt),
-	};
-	bpf_loop(MAX_PATH_COMPONENTS, path_step, &w, 0);
-	evb_commit(e, emit_walked(e->buf, pb, w.pos, e->pos));
+	pb->w.d = (__u64)d;
+	pb->w.vmnt = (__u64)vmnt;
+	pb->w.mnt = (__u64)vmnt - bpf_core_field_offset(struct mount, mnt);
+	pb->w.pos = PATH_SCRATCH;
+	VG_BOUNDED_LOOP(MAX_PATH_COMPONENTS, path_step, pb);
+	evb_commit(e, emit_walked(e->buf, pb, pb->w.pos, e->pos));
 }
 
 static __always_inline void put_file_path(struct evb *e, struct file *f)
@@ -194,22 +210,15 @@ static __always_inline void put_env(struct evb *e, struct task_struct *t)
 	put_user_buf(e, (void *)start, end > start ? end - start : 0, VG_DRV_MAX_ARGS);
 }
 
-struct cgroup_walk {
-	struct vg_pathbuf *pb;
-	struct kernfs_node *kn;
-	__u32 pos;
-};
-
-static long cgroup_step(__u64 i, void *arg)
+static __always_inline long cgroup_step(__u32 i, struct vg_pathbuf *pb)
 {
-	struct cgroup_walk *w = arg;
-	struct kernfs_node *kn = w->kn;
-	struct vg_pathbuf *pb = w->pb;
+	struct vg_walk *w = &pb->w;
+	struct kernfs_node *kn = (void *)w->kn;
 	struct kernfs_node *parent = kn ? kn_parent(kn) : NULL;
 	if (!parent)
 		return 1; /* the root node has no name in the path */
 	long n = bpf_probe_read_kernel_str(&pb->data[PATH_SCRATCH], 256, BPF_CORE_READ(kn, name));
-	__u32 pos = w->pos;
+	__u32 pos = w->kpos;
 	if (n <= 1 || (__u32)n > pos)
 		return 1;
 	pos -= n - 1;
@@ -217,27 +226,18 @@ static long cgroup_step(__u64 i, void *arg)
 	                      &pb->data[PATH_SCRATCH]);
 	pos -= 1;
 	pb->data[pos & (PATH_SCRATCH - 1)] = '/';
-	w->pos = pos;
-	w->kn = parent;
+	w->kpos = pos;
+	w->kn = (__u64)parent;
 	return 0;
 }
 
-struct cgroups_walk {
-	__u8 *buf; /* the event's scratch (a map value, not the caller's stack) */
-	struct task_struct *t;
-	struct vg_pathbuf *pb;
-	__u32 start;
-	__u32 cur;
-	int nsub;
-};
-
-static long cgroups_step(__u64 i, void *arg)
+/* Appends "subsys=/path" for controller i; `buf` is the event's scratch (a map value). */
+static __always_inline long cgroups_step(__u32 i, struct vg_pathbuf *pb, __u8 *buf)
 {
-	struct cgroups_walk *w = arg;
-	__u8 *buf = w->buf;
-	if ((int)i >= w->nsub || w->cur - w->start > 3000)
+	struct vg_walk *w = &pb->w;
+	if (i >= w->nsub || w->cur - w->start > 3000)
 		return 1;
-	struct task_struct *t = w->t;
+	struct task_struct *t = (void *)w->task;
 	struct css_set *cs = BPF_CORE_READ(t, cgroups);
 	struct cgroup_subsys_state *css = NULL;
 	if (cs)
@@ -253,10 +253,10 @@ static long cgroups_step(__u64 i, void *arg)
 	cur += n - 1;
 	buf[cur & OFF_MASK] = '=';
 	cur++;
-	struct cgroup_walk cw = {.pb = w->pb, .kn = BPF_CORE_READ(css, cgroup, kn), .pos = PATH_SCRATCH};
-	bpf_loop(MAX_CGROUP_DEPTH, cgroup_step, &cw, 0);
-	cur += emit_walked(buf, w->pb, cw.pos, cur);
-	w->cur = cur;
+	w->kn = (__u64)BPF_CORE_READ(css, cgroup, kn);
+	w->kpos = PATH_SCRATCH;
+	VG_BOUNDED_LOOP(MAX_CGROUP_DEPTH, cgroup_step, pb);
+	w->cur = cur + emit_walked(buf, pb, w->kpos, cur);
 	return 0;
 }
 
@@ -269,12 +269,14 @@ static __always_inline void put_cgroups(struct evb *e, struct task_struct *t)
 		put_empty(e);
 		return;
 	}
-	struct cgroups_walk w = {
-		.buf = e->buf, .t = t, .pb = pb, .start = e->pos, .cur = e->pos,
-		.nsub = bpf_core_enum_value(enum cgroup_subsys_id, CGROUP_SUBSYS_COUNT),
-	};
-	bpf_loop(MAX_CGROUP_SUBSYS, cgroups_step, &w, 0);
-	evb_commit(e, w.cur - w.start);
+	pb->w.task = (__u64)t;
+	pb->w.start = pb->w.cur = e->pos;
+	pb->w.nsub = bpf_core_enum_value(enum cgroup_subsys_id, CGROUP_SUBSYS_COUNT);
+	__u8 *buf = e->buf;
+	_Pragma("clang loop unroll(disable)") for (__u32 i = 0; i < MAX_CGROUP_SUBSYS; i++)
+		if (cgroups_step(i, pb, buf))
+			break;
+	evb_commit(e, pb->w.cur - pb->w.start);
 }
 
 static __always_inline __u64 read_cap(const kernel_cap_t *cap)

@@ -2,6 +2,7 @@
 #include "sp_driver.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +15,20 @@
 #include "vigil_driver.h"
 #include "vigil.skel.h"
 
+/* How the enter capture is attached, cheapest for the syscalls not captured first. */
+enum sp_enter_hook { SP_ENTER_FENTRY, SP_ENTER_TRACEPOINT, SP_ENTER_SYS_ENTER };
+
+/* Syscalls whose user arguments are copied at entry, before the kernel reads them (TOCTOU),
+ * with the kernel function their fentry program attaches to. */
+#define SP_ENTER_CAPTURED 5
+static const struct {
+	uint32_t nr;
+	const char *fn;
+} enter_captured_tab[SP_ENTER_CAPTURED] = {
+	{2, "__x64_sys_open"}, {257, "__x64_sys_openat"}, {437, "__x64_sys_openat2"},
+	{85, "__x64_sys_creat"}, {42, "__x64_sys_connect"},
+};
+
 struct sp_driver {
 	struct vigil_bpf *skel;
 	uint32_t ncpus;
@@ -22,25 +37,58 @@ struct sp_driver {
 	int *ring_fds;
 	struct bpf_link *sys_exit;
 	struct bpf_link *sys_enter;
+	struct bpf_link *enter[SP_ENTER_CAPTURED]; /* per-syscall enter capture (fentry or tp) */
+	enum sp_enter_hook hook;
 	struct bpf_link *sched_exec;
 	struct bpf_link *sched_exit;
 };
 
-/* libbpf prints verifier logs on failure; keep the last lines to explain the error. */
+/* libbpf reports a failure in several messages: "prog 'X': BPF program load failed", the
+ * verifier's log (whose last lines say why), then more generic ones. The first message naming
+ * a program and the log's tail go into the error. */
 static char last_libbpf_msg[512];
+static char last_verifier_lines[512];
+
+static void keep_line(char *dst, size_t cap, const char *src, size_t n)
+{
+	while (n && (src[n - 1] == '\n' || src[n - 1] == ' '))
+		n--;
+	snprintf(dst, cap, "%.*s", (int)n, src);
+}
+
+/* The last two non-empty lines of a verifier log, joined with " | ". */
+static void keep_verifier_tail(const char *log)
+{
+	const char *end = strstr(log, "-- END PROG LOAD LOG --");
+	if (!end)
+		end = log + strlen(log);
+	const char *start = strstr(log, "-- BEGIN PROG LOAD LOG --");
+	start = start ? start + 25 : log;
+	const char *p = end;
+	int lines = 0;
+	while (p > start && lines < 3)
+		if (*--p == '\n' && p + 1 < end && p[1] != '\n')
+			lines++;
+	char tail[512];
+	keep_line(tail, sizeof tail, p + (*p == '\n'), (size_t)(end - p - (*p == '\n')));
+	for (char *c = tail; *c; c++)
+		if (*c == '\n')
+			*c = '|';
+	snprintf(last_verifier_lines, sizeof last_verifier_lines, "%s", tail);
+}
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_DEBUG)
 		return 0;
-	char line[512];
-	int n = vsnprintf(line, sizeof line, fmt, ap);
-	if (n > 0 && line[0] != '\0' && strcmp(line, "\n") != 0) {
-		snprintf(last_libbpf_msg, sizeof last_libbpf_msg, "%s", line);
-		size_t l = strlen(last_libbpf_msg);
-		if (l && last_libbpf_msg[l - 1] == '\n')
-			last_libbpf_msg[l - 1] = '\0';
-	}
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		return 0;
+	if (strstr(msg, "-- BEGIN PROG LOAD LOG --"))
+		keep_verifier_tail(msg);
+	else if (msg[0] != '\0' && strcmp(msg, "\n") != 0 && !strstr(last_libbpf_msg, "prog '"))
+		keep_line(last_libbpf_msg, sizeof last_libbpf_msg, msg, strlen(msg)); /* first per prog */
+	free(msg);
 	return 0;
 }
 
@@ -113,6 +161,56 @@ static bool fill_prog_array(sp_driver *d, vsdk_error *err)
 	return true;
 }
 
+/* The program capturing enter_captured_tab[i] for a per-syscall hook. */
+static struct bpf_program *enter_prog(const sp_driver *d, enum sp_enter_hook hook, size_t i)
+{
+	const struct vigil_bpf *k = d->skel;
+	struct bpf_program *fentry[SP_ENTER_CAPTURED] = {
+		k->progs.vg_enter___x64_sys_open, k->progs.vg_enter___x64_sys_openat,
+		k->progs.vg_enter___x64_sys_openat2, k->progs.vg_enter___x64_sys_creat,
+		k->progs.vg_enter___x64_sys_connect,
+	};
+	struct bpf_program *tp[SP_ENTER_CAPTURED] = {
+		k->progs.vg_enter_tp_open, k->progs.vg_enter_tp_openat, k->progs.vg_enter_tp_openat2,
+		k->progs.vg_enter_tp_creat, k->progs.vg_enter_tp_connect,
+	};
+	return hook == SP_ENTER_FENTRY ? fentry[i] : tp[i];
+}
+
+/* Whether the kernel lets us load an fentry program on `fn` (it may not: lockdown, no
+ * trampolines, a function missing from BTF); a two-instruction program answers. */
+static bool fentry_loadable(const struct btf *vmlinux, const char *fn)
+{
+	int id = btf__find_by_name_kind(vmlinux, fn, BTF_KIND_FUNC);
+	if (id < 0)
+		return false;
+	const struct bpf_insn ret0[] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FENTRY,
+	            .attach_btf_id = (uint32_t)id);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "vg_probe", "GPL", ret0, 2, &o);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* fentry programs that cannot load would fail the whole skeleton: they are left out unless
+ * every one of them can, and the capture starts from the syscall tracepoints instead. */
+static void choose_enter_hook(sp_driver *d)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	bool fentry = vmlinux != NULL;
+	for (size_t i = 0; fentry && i < SP_ENTER_CAPTURED; i++)
+		fentry = fentry_loadable(vmlinux, enter_captured_tab[i].fn);
+	btf__free(vmlinux);
+	d->hook = fentry ? SP_ENTER_FENTRY : SP_ENTER_TRACEPOINT;
+	for (size_t i = 0; !fentry && i < SP_ENTER_CAPTURED; i++)
+		bpf_program__set_autoload(enter_prog(d, SP_ENTER_FENTRY, i), false);
+}
+
 /* Fillers run only through tail calls; the entry points are attached by sp_driver_select
  * according to the selection, so nothing is attached automatically. */
 static void disable_autoattach(struct vigil_bpf *skel)
@@ -125,7 +223,7 @@ static void disable_autoattach(struct vigil_bpf *skel)
 sp_driver *sp_driver_open(const sp_driver_opts *o, vsdk_error *err)
 {
 	libbpf_set_print(libbpf_log);
-	last_libbpf_msg[0] = '\0';
+	last_libbpf_msg[0] = last_verifier_lines[0] = '\0';
 	sp_driver *d = calloc(1, sizeof *d);
 	if (!d) {
 		vsdk_error_set(err, "out of memory");
@@ -152,10 +250,13 @@ sp_driver *sp_driver_open(const sp_driver_opts *o, vsdk_error *err)
 	bpf_map__set_max_entries(d->skel->maps.vg_auxmap, d->ncpus);
 	bpf_map__set_max_entries(d->skel->maps.vg_pathmap, d->ncpus);
 	disable_autoattach(d->skel);
+	choose_enter_hook(d);
 	int rc = vigil_bpf__load(d->skel);
 	if (rc != 0) {
-		vsdk_error_set(err, "loading the eBPF driver: %s%s%s", strerror(-rc),
-		               last_libbpf_msg[0] ? ": " : "", last_libbpf_msg);
+		vsdk_error_set(err, "loading the eBPF driver: %s%s%s%s%s%s", strerror(-rc),
+		               last_libbpf_msg[0] ? ": " : "", last_libbpf_msg,
+		               last_verifier_lines[0] ? " (verifier: " : "", last_verifier_lines,
+		               last_verifier_lines[0] ? ")" : "");
 		sp_driver_close(d);
 		return NULL;
 	}
@@ -185,15 +286,16 @@ static bool toggle(struct bpf_program *prog, struct bpf_link **link, bool want, 
 	return true;
 }
 
-/* Syscalls whose user arguments vg_sys_enter copies before the kernel reads them (TOCTOU):
- * open, connect, creat, openat, openat2. */
 static bool enter_captured(uint32_t nr)
 {
-	return nr == 2 || nr == 42 || nr == 85 || nr == 257 || nr == 437;
+	for (size_t i = 0; i < SP_ENTER_CAPTURED; i++)
+		if (enter_captured_tab[i].nr == nr)
+			return true;
+	return false;
 }
 
 /* Entries left by a previous attachment (a syscall whose exit was deselected) would be taken
- * for the copy of a syscall that entered before sys_enter came back: start empty. */
+ * for the copy of a syscall that entered before the capture came back: start empty. */
 static void clear_enter_args(sp_driver *d)
 {
 	int fd = bpf_map__fd(d->skel->maps.vg_enter_args);
@@ -203,11 +305,54 @@ static void clear_enter_args(sp_driver *d)
 			break;
 }
 
-static bool toggle_enter(sp_driver *d, bool want, vsdk_error *err)
+static bool any_enter_attached(const sp_driver *d)
 {
-	if (want && !d->sys_enter)
+	for (size_t i = 0; i < SP_ENTER_CAPTURED; i++)
+		if (d->enter[i])
+			return true;
+	return d->sys_enter != NULL;
+}
+
+static void detach_per_syscall(sp_driver *d)
+{
+	for (size_t i = 0; i < SP_ENTER_CAPTURED; i++) {
+		bpf_link__destroy(d->enter[i]);
+		d->enter[i] = NULL;
+	}
+}
+
+/* Attaches the current per-syscall hook's program of each selected captured syscall. */
+static bool select_per_syscall(sp_driver *d, bool want, vsdk_error *err)
+{
+	const volatile __u8 *on = d->skel->bss->vg_interesting;
+	for (size_t i = 0; i < SP_ENTER_CAPTURED; i++) {
+		bool w = want && on[enter_captured_tab[i].nr] != 0;
+		if (!toggle(enter_prog(d, d->hook, i), &d->enter[i], w, err))
+			return false;
+	}
+	return true;
+}
+
+/* The enter capture for the selected syscalls among open/openat/openat2/creat/connect. A hook
+ * that fails to attach (tracefs or syscall tracepoints missing, no trampolines) is given up
+ * for the next one, for the life of the driver. */
+static bool select_enter(sp_driver *d, bool want, vsdk_error *err)
+{
+	if (want && !any_enter_attached(d))
 		clear_enter_args(d);
+	while (d->hook != SP_ENTER_SYS_ENTER) {
+		if (select_per_syscall(d, want, err))
+			return true;
+		detach_per_syscall(d);
+		d->hook = d->hook == SP_ENTER_FENTRY ? SP_ENTER_TRACEPOINT : SP_ENTER_SYS_ENTER;
+	}
 	return toggle(d->skel->progs.vg_sys_enter, &d->sys_enter, want, err);
+}
+
+const char *sp_driver_enter_hook(const sp_driver *d)
+{
+	static const char *const names[] = {"fentry", "syscall tracepoints", "tp_btf/sys_enter"};
+	return names[d->hook];
 }
 
 bool sp_driver_select(sp_driver *d, const sp_selection *s, vsdk_error *err)
@@ -233,9 +378,9 @@ bool sp_driver_select(sp_driver *d, const sp_selection *s, vsdk_error *err)
 	/* a successful execveat exits through execve's slot (see vigil.bpf.c) */
 	if (on[322] && !on[59])
 		on[59] = 2;
-	/* sys_exit before sys_enter: a copy is never made without an exit to release it */
+	/* sys_exit before the enter capture: a copy is never made without an exit to release it */
 	return toggle(d->skel->progs.vg_sys_exit, &d->sys_exit, any_syscall, err) &&
-	       toggle_enter(d, enter, err) &&
+	       select_enter(d, enter, err) &&
 	       toggle(d->skel->progs.vg_sched_exec, &d->sched_exec, exec, err) &&
 	       toggle(d->skel->progs.vg_sched_exit, &d->sched_exit, procexit, err);
 }
@@ -271,6 +416,7 @@ void sp_driver_close(sp_driver *d)
 {
 	if (!d)
 		return;
+	detach_per_syscall(d);
 	bpf_link__destroy(d->sys_enter);
 	bpf_link__destroy(d->sys_exit);
 	bpf_link__destroy(d->sched_exec);

@@ -33,6 +33,10 @@ sp_driver *sp_driver_open(const sp_driver_opts *o, vsdk_error *err);
 /* Enables exactly the selected syscalls and attaches/detaches the programs accordingly. */
 bool sp_driver_select(sp_driver *d, const sp_selection *s, vsdk_error *err);
 
+/* How open/openat/openat2/creat/connect arguments are captured at entry: "fentry", "syscall
+ * tracepoints" or "tp_btf/sys_enter" (static string; final after the first select). */
+const char *sp_driver_enter_hook(const sp_driver *d);
+
 /* Sums the per-CPU counters. */
 void sp_driver_stats_read(const sp_driver *d, sp_driver_stats *out);
 

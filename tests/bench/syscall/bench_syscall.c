@@ -1,7 +1,9 @@
 /* Overhead of the eBPF driver on a tight getppid loop (pinned to CPU 0) while a consumer
  * drains the rings on CPU 1 with the plugin's backoff:
  *   untraced      nothing attached
- *   not selected  sys_exit dispatcher attached, getppid not in the table (early exit)
+ *   not selected  sys_exit dispatcher attached, getppid not in the table (early exit), with
+ *                 close selected (no entry capture), then with openat selected (its entry
+ *                 capture attached by the driver's cheapest available hook)
  *   selected      getppid produces a generic event, consumed concurrently
  * then the consumer alone: draining a pre-filled ring.
  * Configurations are interleaved per repetition; medians are printed. Needs root. */
@@ -155,12 +157,14 @@ int main(void)
 	pthread_t th;
 	pthread_create(&th, NULL, consumer, NULL);
 
-	double un[REPS], nosel[REPS], sel[REPS];
+	double un[REPS], plain[REPS], nosel[REPS], sel[REPS];
 	unsigned long long events = 0;
 	double sel_time = 0;
 	for (int r = 0; r < REPS; r++) {
 		select_only(d, NULL);
 		un[r] = measure();
+		select_only(d, "close");
+		plain[r] = measure();
 		select_only(d, "openat");
 		nosel[r] = measure();
 		select_only(d, "getppid");
@@ -179,12 +183,16 @@ int main(void)
 	sp_driver_stats st;
 	sp_driver_stats_read(d, &st);
 	qsort(un, REPS, sizeof *un, cmp);
+	qsort(plain, REPS, sizeof *plain, cmp);
 	qsort(nosel, REPS, sizeof *nosel, cmp);
 	qsort(sel, REPS, sizeof *sel, cmp);
 	double base = un[REPS / 2];
 	printf("getppid untraced:      %7.1f ns/call\n", base);
-	printf("getppid not selected:  %7.1f ns/call  x%.2f  (+%.1f ns)\n", nosel[REPS / 2],
-	       nosel[REPS / 2] / base, nosel[REPS / 2] - base);
+	printf("getppid not selected:  %7.1f ns/call  x%.2f  (+%.1f ns)  close selected\n",
+	       plain[REPS / 2], plain[REPS / 2] / base, plain[REPS / 2] - base);
+	printf("getppid not selected:  %7.1f ns/call  x%.2f  (+%.1f ns)  openat selected, entry "
+	       "capture by %s\n", nosel[REPS / 2], nosel[REPS / 2] / base, nosel[REPS / 2] - base,
+	       sp_driver_enter_hook(d));
 	printf("getppid selected:      %7.1f ns/call  x%.2f  (+%.1f ns)  %.0f events/s produced\n",
 	       sel[REPS / 2], sel[REPS / 2] / base, sel[REPS / 2] - base, 1e9 / sel[REPS / 2]);
 	printf("consumer: %llu events in %d runs (%.0f events/s over the selected runs), %llu drops\n",
