@@ -11,6 +11,7 @@
  *   base_syscalls         {custom_set: [names, "!name"], repair: bool, all: bool} (Falco's)
  * open params: "" or "live" = trace this host; "capture:FILE" = replay a scap file.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -71,7 +72,12 @@ struct sp_plugin {
 	sp_driver_stats closed;
 	uint64_t closed_delivered;
 	uint64_t last_selected;
-	ss_plugin_metric metrics[M_COUNT];
+	/* Per-CPU counters, reported as n_evts_cpu_N / n_drops_cpu_N: sized at the first live
+	 * open (the number of possible CPUs does not change). */
+	uint32_t ncpus;
+	sp_driver_stats *cpu_closed;
+	char (*cpu_names)[2][24];
+	ss_plugin_metric *metrics; /* M_COUNT + 2 * ncpus */
 };
 
 /* ---- identity ------------------------------------------------------------------------- */
@@ -221,6 +227,9 @@ VIGIL_PLUGIN_EXPORT void plugin_destroy(ss_plugin_t *s)
 		return;
 	names_free(&p->rules);
 	names_free(&p->custom);
+	free(p->cpu_closed);
+	free(p->cpu_names);
+	free(p->metrics);
 	free(p);
 }
 
@@ -259,6 +268,42 @@ VIGIL_PLUGIN_EXPORT ss_plugin_rc plugin_set_config(ss_plugin_t *s, const ss_plug
 
 /* ---- open / close --------------------------------------------------------------------- */
 
+static void stats_add(sp_driver_stats *to, const sp_driver_stats *st)
+{
+	to->n_evts += st->n_evts;
+	to->n_drops_buffer += st->n_drops_buffer;
+	to->n_drops_max_size += st->n_drops_max_size;
+	to->n_drops_scratch += st->n_drops_scratch;
+}
+
+static uint64_t stats_drops(const sp_driver_stats *st)
+{
+	return st->n_drops_buffer + st->n_drops_max_size + st->n_drops_scratch;
+}
+
+/* Sizes the metrics for the driver's CPUs: at the first live open, or for the totals alone
+ * (ncpus 0) when metrics are asked before (capture replay). */
+static bool alloc_metrics(sp_plugin *p, uint32_t ncpus)
+{
+	if (p->metrics && p->ncpus >= ncpus)
+		return true;
+	free(p->cpu_closed); /* only ever sized for 0 CPUs here: no counts lost */
+	free(p->cpu_names);
+	free(p->metrics);
+	p->ncpus = 0;
+	p->cpu_closed = calloc(ncpus, sizeof *p->cpu_closed);
+	p->cpu_names = calloc(ncpus, sizeof *p->cpu_names);
+	p->metrics = calloc(M_COUNT + 2 * (size_t)ncpus, sizeof *p->metrics);
+	if (!p->cpu_closed || !p->cpu_names || !p->metrics)
+		return vsdk_error_set(&p->err, "out of memory"), false;
+	for (uint32_t cpu = 0; cpu < ncpus; cpu++) {
+		snprintf(p->cpu_names[cpu][0], sizeof p->cpu_names[cpu][0], "n_evts_cpu_%u", cpu);
+		snprintf(p->cpu_names[cpu][1], sizeof p->cpu_names[cpu][1], "n_drops_cpu_%u", cpu);
+	}
+	p->ncpus = ncpus;
+	return true;
+}
+
 static void instance_free(sp_instance *h)
 {
 	if (!h)
@@ -268,10 +313,11 @@ static void instance_free(sp_instance *h)
 		sp_driver_stats st = {0};
 		if (h->drv)
 			sp_driver_stats_read(h->drv, &st);
-		p->closed.n_evts += st.n_evts;
-		p->closed.n_drops_buffer += st.n_drops_buffer;
-		p->closed.n_drops_max_size += st.n_drops_max_size;
-		p->closed.n_drops_scratch += st.n_drops_scratch;
+		stats_add(&p->closed, &st);
+		for (uint32_t cpu = 0; h->drv && cpu < p->ncpus; cpu++) {
+			sp_driver_stats_cpu(h->drv, cpu, &st);
+			stats_add(&p->cpu_closed[cpu], &st);
+		}
 		p->closed_delivered += h->delivered;
 		p->live = NULL;
 	}
@@ -296,7 +342,7 @@ static bool open_live(sp_plugin *p, sp_instance *h)
 		vsdk_log(&p->log, SS_PLUGIN_LOG_SEV_DEBUG,
 		         "%zu requested event types are not traced by the driver", unknown);
 	h->drv = sp_driver_open(&p->dopts, &p->err);
-	if (!h->drv)
+	if (!h->drv || !alloc_metrics(p, sp_driver_ncpus(h->drv)))
 		return false;
 	uint32_t n = sp_driver_nrings(h->drv);
 	int fds[1024];
@@ -308,8 +354,9 @@ static bool open_live(sp_plugin *p, sp_instance *h)
 	if (!h->rings || !sp_driver_select(h->drv, &sel, &p->err))
 		return false;
 	vsdk_log(&p->log, SS_PLUGIN_LOG_SEV_INFO,
-	         "eBPF driver loaded: %zu syscalls selected, %u rings of %llu bytes", h->selected, n,
-	         (unsigned long long)sp_driver_ring_bytes(h->drv));
+	         "eBPF driver loaded: %zu syscalls selected, %u rings of %llu bytes, entry capture "
+	         "by %s", h->selected, n, (unsigned long long)sp_driver_ring_bytes(h->drv),
+	         sp_driver_enter_hook(h->drv));
 	p->live = h;
 	return true;
 }
@@ -444,30 +491,42 @@ static void set_metric(ss_plugin_metric *m, const char *name, ss_plugin_metric_t
 	m->value.u64 = v;
 }
 
+/* Totals first (n_drops is what vigil's drop policy watches), then each CPU's events and
+ * drops: a CPU whose ring overflows shows where the load is. */
 VIGIL_PLUGIN_EXPORT ss_plugin_metric *plugin_get_metrics(ss_plugin_t *s, uint32_t *num_metrics)
 {
 	sp_plugin *p = s;
-	sp_driver_stats st = {0};
+	*num_metrics = 0;
+	if (!alloc_metrics(p, 0))
+		return NULL;
+	sp_driver_stats st = p->closed;
 	uint64_t delivered = p->closed_delivered;
 	if (p->live) {
-		sp_driver_stats_read(p->live->drv, &st);
+		sp_driver_stats now;
+		sp_driver_stats_read(p->live->drv, &now);
+		stats_add(&st, &now);
 		delivered += p->live->delivered;
 		p->last_selected = p->live->selected;
 	}
-	st.n_evts += p->closed.n_evts;
-	st.n_drops_buffer += p->closed.n_drops_buffer;
-	st.n_drops_max_size += p->closed.n_drops_max_size;
-	st.n_drops_scratch += p->closed.n_drops_scratch;
 	const ss_plugin_metric_type mono = SS_PLUGIN_METRIC_TYPE_MONOTONIC;
 	set_metric(&p->metrics[M_EVTS], "n_evts", mono, st.n_evts);
-	set_metric(&p->metrics[M_DROPS], "n_drops", mono,
-	           st.n_drops_buffer + st.n_drops_max_size + st.n_drops_scratch);
+	set_metric(&p->metrics[M_DROPS], "n_drops", mono, stats_drops(&st));
 	set_metric(&p->metrics[M_DROPS_BUFFER], "n_drops_buffer_total", mono, st.n_drops_buffer);
 	set_metric(&p->metrics[M_DROPS_MAX_SIZE], "n_drops_max_event_size", mono, st.n_drops_max_size);
 	set_metric(&p->metrics[M_DROPS_SCRATCH], "n_drops_scratch_map", mono, st.n_drops_scratch);
 	set_metric(&p->metrics[M_DELIVERED], "n_evts_delivered", mono, delivered);
 	set_metric(&p->metrics[M_SELECTED], "n_syscalls_selected", SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC,
 	           p->last_selected);
-	*num_metrics = M_COUNT;
+	for (uint32_t cpu = 0; cpu < p->ncpus; cpu++) {
+		sp_driver_stats c = p->cpu_closed[cpu];
+		if (p->live) {
+			sp_driver_stats now;
+			sp_driver_stats_cpu(p->live->drv, cpu, &now);
+			stats_add(&c, &now);
+		}
+		set_metric(&p->metrics[M_COUNT + 2 * cpu], p->cpu_names[cpu][0], mono, c.n_evts);
+		set_metric(&p->metrics[M_COUNT + 2 * cpu + 1], p->cpu_names[cpu][1], mono, stats_drops(&c));
+	}
+	*num_metrics = M_COUNT + 2 * p->ncpus;
 	return p->metrics;
 }

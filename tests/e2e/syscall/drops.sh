@@ -4,7 +4,8 @@
 # vigil runs with a deliberately tiny ring (syscall init_config buffer_bytes: 16384, one ring
 # per 2 CPUs) and a rule that selects close(2). A flooder then calls close(-1) in a tight loop,
 # far faster than the consumer's poll period can drain 16 KiB. The test asserts that:
-#   * the kernel side counted drops: `--stats` prints "source syscall ... drops=N" with N > 0;
+#   * the kernel side counted drops: `--stats` prints "source syscall ... drops=N" with N > 0,
+#     and syscall.n_drops_cpu_<i> for every CPU, adding up to syscall.n_drops;
 #   * the engine turned them into Falco's internal alert "Falco internal: syscall event drop"
 #     (source "internal", output_fields.n_drops > 0) on the JSON alert stream;
 #   * events still flowed (the flood rule alerted), so the ring was not simply dead.
@@ -98,6 +99,20 @@ if [ -n "$drops" ] && [ "$drops" -gt 0 ]; then
 	E2E_PASSES=$((E2E_PASSES + 1))
 else
 	e2e_fail "--stats shows no syscall drops: '${stats_line:-<no stats line>}'"
+fi
+
+# The driver counts per CPU: each CPU's drops are reported and add up to the total.
+total=$(sed -nE 's/^  syscall\.n_drops=([0-9]+)$/\1/p' "$E2E_VIGIL_LOG" | tail -n 1)
+per_cpu=$(sed -nE 's/^  syscall\.n_drops_cpu_[0-9]+=([0-9]+)$/\1/p' "$E2E_VIGIL_LOG")
+ncpu_lines=$(grep -cE '^  syscall\.n_drops_cpu_[0-9]+=' "$E2E_VIGIL_LOG")
+sum=0
+for v in $per_cpu; do sum=$((sum + v)); done
+if [ "$ncpu_lines" -ge "$(nproc --all)" ] && [ -n "$total" ] && [ "$total" -gt 0 ] &&
+	[ "$sum" -eq "$total" ]; then
+	echo "ok: per-CPU drops reported for $ncpu_lines CPUs, summing to n_drops=$total"
+	E2E_PASSES=$((E2E_PASSES + 1))
+else
+	e2e_fail "per-CPU drops: $ncpu_lines CPU lines (want one per possible CPU, >= $(nproc --all)), sum $sum, n_drops '${total}'"
 fi
 
 if "$E2E_PY" - "$E2E_ALERTS" <<'EOF'; then

@@ -2,6 +2,7 @@
  * that opens/reads a file, connects to a local listener and execs `cat`, and checks the exact
  * events and parameters. Needs root and kernel BTF; skipped otherwise. */
 #include <arpa/inet.h>
+#include <bpf/libbpf.h>
 #include <criterion/criterion.h>
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -641,14 +642,19 @@ Test(syscall_live, flood_counts_drops)
 	/* one snapshot: other processes' closes keep counting while we look */
 	uint32_t nm;
 	ss_plugin_metric *m = a.metrics(s, &nm);
-	uint64_t total = 0, parts = 0;
+	uint64_t total = 0, parts = 0, per_cpu = 0;
+	uint32_t cpus = 0;
 	for (uint32_t i = 0; i < nm; i++) {
 		if (strcmp(m[i].name, "n_drops") == 0)
 			total = m[i].value.u64;
+		else if (strncmp(m[i].name, "n_drops_cpu_", 12) == 0)
+			per_cpu += m[i].value.u64, cpus++;
 		else if (strncmp(m[i].name, "n_drops_", 8) == 0)
 			parts += m[i].value.u64;
 	}
 	cr_assert_eq(total, parts, "n_drops is the sum of the drop counters");
+	cr_assert_eq(total, per_cpu, "n_drops is the sum of the per-CPU drops");
+	cr_assert_eq(cpus, (uint32_t)libbpf_num_possible_cpus(), "one n_drops_cpu_N per CPU");
 	cr_assert_geq(total, drops, "n_drops is monotonic");
 	for (size_t i = 0; i < l.n; i++)
 		free(l.ev[i]);
