@@ -323,10 +323,8 @@ static __always_inline void opened_file_info(long fd, __u32 *flags, __u32 *dev, 
 	*dev = encode_dev(BPF_CORE_READ(inode, i_sb, s_dev));
 	if (BPF_CORE_READ(f, f_mode) & FMODE_CREATED)
 		*flags |= PPM_O_F_CREATED;
-	if (BPF_CORE_READ(inode, i_sb, s_magic) == OVERLAYFS_SUPER_MAGIC) {
-		struct ovl_inode *oi = (void *)inode - bpf_core_field_offset(struct ovl_inode, vfs_inode);
-		*flags |= BPF_CORE_READ(oi, __upperdentry) ? PPM_FD_UPPER_LAYER : PPM_FD_LOWER_LAYER;
-	}
+	if (BPF_CORE_READ(inode, i_sb, s_magic) == OVERLAYFS_SUPER_MAGIC)
+		*flags |= ovl_has_upper(inode) ? PPM_FD_UPPER_LAYER : PPM_FD_LOWER_LAYER;
 }
 
 /* The path sys_enter captured for `nr`, else the user string as it is now. */

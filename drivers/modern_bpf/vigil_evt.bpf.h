@@ -134,6 +134,8 @@ static __always_inline void put_user_buf(struct evb *e, const void *uptr, __u64 
 	}
 	if (len > max)
 		len = max;
+	/* clang drops the mask when it can prove the bound; old verifiers cannot */
+	barrier_var(len);
 	len &= (VG_DRV_MAX_SNAPLEN * 2 - 1);
 	if (bpf_probe_read_user(&e->buf[e->pos & OFF_MASK], len, uptr) != 0)
 		len = 0;

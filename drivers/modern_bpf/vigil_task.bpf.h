@@ -9,7 +9,7 @@
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630
 
 /* State of the path and cgroup walks. It lives in the map value, not on the stack: the
- * verifier does not track map contents, so every exit of a walk's bounded loop reaches the
+ * verifier does not track map contents, so every exit of a walk's (unrolled) loop reaches the
  * code after the loop in the same verifier state and is checked once, not once per iteration
  * and branch (which overflowed the 1M-instruction budget of execve and clone). */
 struct vg_walk {
@@ -77,12 +77,17 @@ static __always_inline __u64 inode_ctime(struct inode *ino)
 	return BPF_CORE_READ(o, i_ctime.tv_sec) * 1000000000ULL + BPF_CORE_READ(o, i_ctime.tv_nsec);
 }
 
-/* Runs step(i, pb) for i < n until it returns non-zero. A bounded loop (kernel >= 5.3), not
- * bpf_loop (5.17), so that the driver loads on 5.8; kept rolled so programs stay small. */
-#define VG_BOUNDED_LOOP(n, step, pb)                                            \
-	_Pragma("clang loop unroll(disable)") for (__u32 _i = 0; _i < (n); _i++) \
-		if (step(_i, pb))                                                    \
-			break
+/* Runs STEP(i) ("if (step(i, ...)) break;") for i < n, as a bounded loop (kernel >= 5.3; bpf_loop
+ * would need 5.17), kept rolled so programs stay small. */
+#define VG_BOUNDED_LOOP(n, STEP) \
+	_Pragma("clang loop unroll(disable)") for (__u32 _i = 0; _i < (n); _i++) STEP(_i)
+
+/* The same, written out: for loops with early "continue" exits. Clang lays such a loop out with
+ * its latch falling through into an entry in the middle of the body, which kernels before 6.x
+ * refuse ("back-edge from insn X to X+1": their CFG check accepts a back-edge only from a jump;
+ * test_driver_compat replays that check). */
+#define VG_REP8(F, b) F((b) + 0) F((b) + 1) F((b) + 2) F((b) + 3) F((b) + 4) F((b) + 5) \
+	F((b) + 6) F((b) + 7)
 
 static __always_inline long path_step(__u32 i, struct vg_pathbuf *pb)
 {
@@ -147,7 +152,9 @@ static __always_inline void put_path(struct evb *e, struct vfsmount *vmnt, struc
 	pb->w.vmnt = (__u64)vmnt;
 	pb->w.mnt = (__u64)vmnt - bpf_core_field_offset(struct mount, mnt);
 	pb->w.pos = PATH_SCRATCH;
-	VG_BOUNDED_LOOP(MAX_PATH_COMPONENTS, path_step, pb);
+#define PATH_STEP(i) if (path_step(i, pb)) break;
+	VG_BOUNDED_LOOP(MAX_PATH_COMPONENTS, PATH_STEP);
+#undef PATH_STEP
 	evb_commit(e, emit_walked(e->buf, pb, pb->w.pos, e->pos));
 }
 
@@ -255,7 +262,9 @@ static __always_inline long cgroups_step(__u32 i, struct vg_pathbuf *pb, __u8 *b
 	cur++;
 	w->kn = (__u64)BPF_CORE_READ(css, cgroup, kn);
 	w->kpos = PATH_SCRATCH;
-	VG_BOUNDED_LOOP(MAX_CGROUP_DEPTH, cgroup_step, pb);
+#define CGROUP_STEP(i) if (cgroup_step(i, pb)) break;
+	VG_BOUNDED_LOOP(MAX_CGROUP_DEPTH, CGROUP_STEP);
+#undef CGROUP_STEP
 	w->cur = cur + emit_walked(buf, pb, w->kpos, cur);
 	return 0;
 }
@@ -273,9 +282,13 @@ static __always_inline void put_cgroups(struct evb *e, struct task_struct *t)
 	pb->w.start = pb->w.cur = e->pos;
 	pb->w.nsub = bpf_core_enum_value(enum cgroup_subsys_id, CGROUP_SUBSYS_COUNT);
 	__u8 *buf = e->buf;
-	_Pragma("clang loop unroll(disable)") for (__u32 i = 0; i < MAX_CGROUP_SUBSYS; i++)
-		if (cgroups_step(i, pb, buf))
-			break;
+	_Static_assert(MAX_CGROUP_SUBSYS == 16, "the walk below has 16 steps");
+	/* unrolled: a controller without a cgroup continues with the next one */
+#define CGROUPS_STEP(i) if (cgroups_step(i, pb, buf)) break;
+	do {
+		VG_REP8(CGROUPS_STEP, 0) VG_REP8(CGROUPS_STEP, 8)
+	} while (0);
+#undef CGROUPS_STEP
 	evb_commit(e, pb->w.cur - pb->w.start);
 }
 
@@ -314,6 +327,17 @@ static __always_inline __u32 task_tty(struct task_struct *t)
 }
 
 /* libscap PPM_EXE_* flags of the task's executable. */
+/* Whether an overlayfs inode has an upper (container-written) copy. struct ovl_inode lives in
+ * the overlay module's BTF, which is absent until the module loads (Debian builds it as a
+ * module), so it is not relocated against: its __upperdentry has followed the embedded VFS
+ * inode in every kernel since 4.13. */
+static __always_inline bool ovl_has_upper(struct inode *ino)
+{
+	struct dentry *upper = NULL;
+	bpf_probe_read_kernel(&upper, sizeof(upper), (void *)ino + bpf_core_type_size(struct inode));
+	return upper != NULL;
+}
+
 static __always_inline __u32 exe_flags(struct task_struct *t, struct file *exe)
 {
 	if (!exe)
@@ -326,13 +350,8 @@ static __always_inline __u32 exe_flags(struct task_struct *t, struct file *exe)
 	if (euid == 0 || (mode & 0002) || (BPF_CORE_READ(ino, i_uid.val) == euid && (mode & 0200)) ||
 	    (BPF_CORE_READ(ino, i_gid.val) == egid && (mode & 0020)))
 		flags |= PPM_EXE_WRITABLE;
-	if (BPF_CORE_READ(ino, i_sb, s_magic) == OVERLAYFS_SUPER_MAGIC) {
-		struct ovl_inode *oi = (void *)ino - bpf_core_field_offset(struct ovl_inode, vfs_inode);
-		if (BPF_CORE_READ(oi, __upperdentry))
-			flags |= PPM_EXE_UPPER_LAYER;
-		else
-			flags |= PPM_EXE_LOWER_LAYER;
-	}
+	if (BPF_CORE_READ(ino, i_sb, s_magic) == OVERLAYFS_SUPER_MAGIC)
+		flags |= ovl_has_upper(ino) ? PPM_EXE_UPPER_LAYER : PPM_EXE_LOWER_LAYER;
 	char name[8] = {};
 	bpf_probe_read_kernel(name, 6, BPF_CORE_READ(exe, f_path.dentry, d_name.name));
 	if (name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 'f' && name[4] == 'd' &&
@@ -341,9 +360,23 @@ static __always_inline __u32 exe_flags(struct task_struct *t, struct file *exe)
 	return flags;
 }
 
+/* Kernels before 6.2 keep the RSS counters in a struct mm_rss_stat, later ones in an array of
+ * percpu_counter. */
+struct mm_rss_stat___pre62 {
+	atomic_long_t count[4];
+} __attribute__((preserve_access_index));
+
+struct mm_struct___pre62 {
+	struct mm_rss_stat___pre62 rss_stat;
+} __attribute__((preserve_access_index));
+
 static __always_inline __u64 mm_counter_kb(struct mm_struct *mm, int idx)
 {
-	__s64 pages = BPF_CORE_READ(mm, rss_stat[idx].count);
+	__s64 pages;
+	if (bpf_core_type_exists(struct mm_rss_stat___pre62))
+		pages = BPF_CORE_READ((struct mm_struct___pre62 *)mm, rss_stat.count[idx].counter);
+	else
+		pages = BPF_CORE_READ(mm, rss_stat[idx].count);
 	return pages > 0 ? (__u64)pages * 4 : 0;
 }
 

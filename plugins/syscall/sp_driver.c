@@ -177,38 +177,38 @@ static struct bpf_program *enter_prog(const sp_driver *d, enum sp_enter_hook hoo
 	return hook == SP_ENTER_FENTRY ? fentry[i] : tp[i];
 }
 
-/* Whether the kernel lets us load an fentry program on `fn` (it may not: lockdown, no
- * trampolines, a function missing from BTF); a two-instruction program answers. */
+/* Whether the kernel lets us load an fentry program on `fn` that reads its first argument
+ * (it may not: lockdown, no trampolines, the function missing from BTF, or its pt_regs
+ * argument only a forward declaration there, as in 5.10's BTF). */
 static bool fentry_loadable(const struct btf *vmlinux, const char *fn)
 {
 	int id = btf__find_by_name_kind(vmlinux, fn, BTF_KIND_FUNC);
 	if (id < 0)
 		return false;
-	const struct bpf_insn ret0[] = {
+	const struct bpf_insn read_arg0[] = {
+		{.code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_1, .src_reg = BPF_REG_1},
 		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
 		{.code = BPF_JMP | BPF_EXIT},
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FENTRY,
 	            .attach_btf_id = (uint32_t)id);
-	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "vg_probe", "GPL", ret0, 2, &o);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "vg_probe", "GPL", read_arg0, 3, &o);
 	if (fd < 0)
 		return false;
 	close(fd);
 	return true;
 }
 
-/* fentry programs that cannot load would fail the whole skeleton: they are left out unless
- * every one of them can, and the capture starts from the syscall tracepoints instead. */
-static void choose_enter_hook(sp_driver *d)
+/* fentry programs that cannot load would fail the whole skeleton: they are loaded only when a
+ * probe of every one of them loads. */
+static bool fentry_usable(void)
 {
 	struct btf *vmlinux = btf__load_vmlinux_btf();
-	bool fentry = vmlinux != NULL;
-	for (size_t i = 0; fentry && i < SP_ENTER_CAPTURED; i++)
-		fentry = fentry_loadable(vmlinux, enter_captured_tab[i].fn);
+	bool ok = vmlinux != NULL;
+	for (size_t i = 0; ok && i < SP_ENTER_CAPTURED; i++)
+		ok = fentry_loadable(vmlinux, enter_captured_tab[i].fn);
 	btf__free(vmlinux);
-	d->hook = fentry ? SP_ENTER_FENTRY : SP_ENTER_TRACEPOINT;
-	for (size_t i = 0; !fentry && i < SP_ENTER_CAPTURED; i++)
-		bpf_program__set_autoload(enter_prog(d, SP_ENTER_FENTRY, i), false);
+	return ok;
 }
 
 /* Fillers run only through tail calls; the entry points are attached by sp_driver_select
@@ -220,10 +220,31 @@ static void disable_autoattach(struct vigil_bpf *skel)
 		bpf_program__set_autoattach(p, false);
 }
 
+/* Opens, configures and loads the skeleton; `fentry` says whether the fentry capture programs
+ * are loaded. Returns the libbpf error (0 on success). */
+static int load_skeleton(sp_driver *d, const sp_driver_opts *o, bool fentry)
+{
+	last_libbpf_msg[0] = last_verifier_lines[0] = '\0';
+	d->skel = vigil_bpf__open();
+	if (!d->skel)
+		return -errno;
+	d->skel->rodata->vg_boot_time = boot_time_ns();
+	d->skel->rodata->vg_self_tgid = (uint32_t)getpid();
+	d->skel->rodata->vg_snaplen = o->snaplen > VG_DRV_MAX_SNAPLEN ? VG_DRV_MAX_SNAPLEN : o->snaplen;
+	d->skel->rodata->vg_capture_env = o->capture_env;
+	bpf_map__set_max_entries(d->skel->maps.vg_rings, d->ncpus);
+	bpf_map__set_max_entries(d->skel->maps.vg_auxmap, d->ncpus);
+	bpf_map__set_max_entries(d->skel->maps.vg_pathmap, d->ncpus);
+	disable_autoattach(d->skel);
+	d->hook = fentry ? SP_ENTER_FENTRY : SP_ENTER_TRACEPOINT;
+	for (size_t i = 0; !fentry && i < SP_ENTER_CAPTURED; i++)
+		bpf_program__set_autoload(enter_prog(d, SP_ENTER_FENTRY, i), false);
+	return vigil_bpf__load(d->skel);
+}
+
 sp_driver *sp_driver_open(const sp_driver_opts *o, vsdk_error *err)
 {
 	libbpf_set_print(libbpf_log);
-	last_libbpf_msg[0] = last_verifier_lines[0] = '\0';
 	sp_driver *d = calloc(1, sizeof *d);
 	if (!d) {
 		vsdk_error_set(err, "out of memory");
@@ -236,25 +257,16 @@ sp_driver *sp_driver_open(const sp_driver_opts *o, vsdk_error *err)
 		return NULL;
 	}
 	d->ncpus = (uint32_t)ncpus;
-	d->skel = vigil_bpf__open();
-	if (!d->skel) {
-		vsdk_error_set(err, "opening the eBPF driver: %s", strerror(errno));
-		sp_driver_close(d);
-		return NULL;
+	bool fentry = fentry_usable();
+	int rc = load_skeleton(d, o, fentry);
+	if (rc != 0 && fentry && strstr(last_libbpf_msg, "prog 'vg_enter___x64_sys_")) {
+		/* refused in a way the probe did not catch: the capture falls back to tracepoints */
+		vigil_bpf__destroy(d->skel);
+		rc = load_skeleton(d, o, false);
 	}
-	d->skel->rodata->vg_boot_time = boot_time_ns();
-	d->skel->rodata->vg_self_tgid = (uint32_t)getpid();
-	d->skel->rodata->vg_snaplen = o->snaplen > VG_DRV_MAX_SNAPLEN ? VG_DRV_MAX_SNAPLEN : o->snaplen;
-	d->skel->rodata->vg_capture_env = o->capture_env;
-	bpf_map__set_max_entries(d->skel->maps.vg_rings, d->ncpus);
-	bpf_map__set_max_entries(d->skel->maps.vg_auxmap, d->ncpus);
-	bpf_map__set_max_entries(d->skel->maps.vg_pathmap, d->ncpus);
-	disable_autoattach(d->skel);
-	choose_enter_hook(d);
-	int rc = vigil_bpf__load(d->skel);
 	if (rc != 0) {
-		vsdk_error_set(err, "loading the eBPF driver: %s%s%s%s%s%s", strerror(-rc),
-		               last_libbpf_msg[0] ? ": " : "", last_libbpf_msg,
+		vsdk_error_set(err, "%s the eBPF driver: %s%s%s%s%s%s", d->skel ? "loading" : "opening",
+		               strerror(-rc), last_libbpf_msg[0] ? ": " : "", last_libbpf_msg,
 		               last_verifier_lines[0] ? " (verifier: " : "", last_verifier_lines,
 		               last_verifier_lines[0] ? ")" : "");
 		sp_driver_close(d);
