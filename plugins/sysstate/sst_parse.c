@@ -698,8 +698,6 @@ void sst_parse_event(sst_state *st, uint64_t evtnum, const ss_plugin_event *evt)
 {
 	sst_parse_apply_pending(st);
 	st->n_events++;
-	if (!st->seeded && evt)
-		sst_state_seed(st, evt->tid);
 	sst_state_decode(st, evtnum, evt);
 	if (!st->ctx.valid || evt->tid == UINT64_MAX)
 		return;

@@ -134,6 +134,7 @@ sst_state *sst_state_new(const char *config, const ss_plugin_init_input *in, vsd
 	sst_hosts_init(&st->hosts, st->cfg.host_root);
 	for (size_t i = 0; i < sizeof st->miss / sizeof st->miss[0]; i++)
 		st->miss[i] = -1;
+	sst_state_seed(st);
 	return st;
 }
 
@@ -291,9 +292,12 @@ static bool sst_state_is_host_tid(int64_t tid)
 	return tid > 0 && tid <= INT32_MAX;
 }
 
-void sst_state_seed(sst_state *st, uint64_t tid)
+/* At init, before any source opens: seeding at the first event instead lost every process
+ * that existed before vigil but exited before that event was parsed, with the parent links of
+ * its children (a shell that runs one command is gone by the time its events arrive). */
+void sst_state_seed(sst_state *st)
 {
-	if (st->seeded || !st->cfg.procfs || !sst_state_is_host_tid((int64_t)tid))
+	if (st->seeded || !st->cfg.procfs)
 		return;
 	st->seeded = true;
 	uint32_t n = sst_procfs_scan(&st->threads, st->cfg.proc_root);
