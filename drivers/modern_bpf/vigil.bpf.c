@@ -6,9 +6,9 @@
  * libscap exit event carrying all parameters; sched_process_exec only keeps execve's filename
  * for its exit, sched_process_exit reports thread exits (procexit).
  * While open/openat/openat2/creat/connect is selected, programs on those syscalls' entry
- * (fentry, else their tracepoints, else tp_btf/sys_enter) copy their path / sockaddr before the kernel
- * uses it, so that another thread rewriting the user buffer during the syscall cannot change
- * what the exit event reports.
+ * (fentry, else their tracepoints, else tp_btf/sys_enter) copy their path / sockaddr before
+ * the kernel uses it, so that another thread rewriting the user buffer during the syscall
+ * cannot change what the exit event reports.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -32,8 +32,6 @@ struct {
 	__type(value, __u32);
 } vg_fillers SEC(".maps");
 
-#define NR_EXECVE 59
-#define NR_EXECVEAT 322
 #define TS_COMPAT 0x0002
 #define FMODE_CREATED (1u << 20)
 
@@ -42,13 +40,14 @@ static __always_inline bool is_self(void)
 	return (bpf_get_current_pid_tgid() >> 32) == vg_self_tgid;
 }
 
+/* A 32-bit syscall: its numbers mean something else than the table's. */
+static __always_inline bool is_compat_task(void)
+{
+	return BPF_CORE_READ(cur_task(), thread_info.status) & TS_COMPAT;
+}
+
 /* ---- enter-side capture (TOCTOU) --------------------------------------------------- */
 
-#define NR_OPEN 2
-#define NR_CONNECT 42
-#define NR_CREAT 85
-#define NR_OPENAT 257
-#define NR_OPENAT2 437
 #define VG_ENTER_SOCKADDR_MAX 128 /* sizeof(struct sockaddr_storage) */
 
 /* What sys_enter copied for one thread's syscall in flight; `len` includes the path's NUL. */
@@ -77,18 +76,15 @@ struct {
 
 static __always_inline bool is_enter_captured(__u32 id)
 {
-	return id == NR_OPEN || id == NR_OPENAT || id == NR_OPENAT2 || id == NR_CREAT ||
-	       id == NR_CONNECT;
+	return id == VG_DRV_NR_OPEN || id == VG_DRV_NR_OPENAT || id == VG_DRV_NR_OPENAT2 ||
+	       id == VG_DRV_NR_CREAT || id == VG_DRV_NR_CONNECT;
 }
 
 /* Copies syscall `id`'s path (first argument of open/creat, second of openat/openat2) or
  * sockaddr (connect's second and third) into vg_enter_args for its exit filler. */
 static __always_inline int capture_enter(__u32 id, __u64 a0, __u64 a1, __u64 a2)
 {
-	if (!vg_interesting[id & (VG_DRV_MAX_SYSCALLS - 1)] || is_self())
-		return 0;
-	struct task_struct *t = cur_task();
-	if (BPF_CORE_READ(t, thread_info.status) & TS_COMPAT)
+	if (!vg_interesting[id & (VG_DRV_MAX_SYSCALLS - 1)] || is_self() || is_compat_task())
 		return 0;
 	__u32 zero = 0;
 	struct vg_enter_arg *a = bpf_map_lookup_elem(&vg_enter_scratch, &zero);
@@ -96,12 +92,12 @@ static __always_inline int capture_enter(__u32 id, __u64 a0, __u64 a1, __u64 a2)
 		return 0;
 	a->nr = id;
 	long n;
-	if (id == NR_CONNECT) {
+	if (id == VG_DRV_NR_CONNECT) {
 		__u64 len = a2 > VG_ENTER_SOCKADDR_MAX ? VG_ENTER_SOCKADDR_MAX : a2;
 		n = len && bpf_probe_read_user(a->data, len & (VG_ENTER_SOCKADDR_MAX * 2 - 1),
 		                               (void *)a1) == 0 ? (long)len : -1;
 	} else {
-		const void *path = (void *)(id == NR_OPEN || id == NR_CREAT ? a0 : a1);
+		const void *path = (void *)(id == VG_DRV_NR_OPEN || id == VG_DRV_NR_CREAT ? a0 : a1);
 		n = bpf_probe_read_user_str(a->data, VG_DRV_MAX_PATH, path);
 	}
 	/* unreadable now (NULL, bad or not-present page): the exit reads it as before */
@@ -120,11 +116,11 @@ static __always_inline int capture_enter(__u32 id, __u64 a0, __u64 a1, __u64 a2)
 	SEC("fentry/" #fn) int BPF_PROG(vg_enter_##fn, struct pt_regs *regs) \
 	{ return capture_enter(nr, regs->di, regs->si, regs->dx); }
 
-ENTER_FENTRY(__x64_sys_open, NR_OPEN)
-ENTER_FENTRY(__x64_sys_openat, NR_OPENAT)
-ENTER_FENTRY(__x64_sys_openat2, NR_OPENAT2)
-ENTER_FENTRY(__x64_sys_creat, NR_CREAT)
-ENTER_FENTRY(__x64_sys_connect, NR_CONNECT)
+ENTER_FENTRY(__x64_sys_open, VG_DRV_NR_OPEN)
+ENTER_FENTRY(__x64_sys_openat, VG_DRV_NR_OPENAT)
+ENTER_FENTRY(__x64_sys_openat2, VG_DRV_NR_OPENAT2)
+ENTER_FENTRY(__x64_sys_creat, VG_DRV_NR_CREAT)
+ENTER_FENTRY(__x64_sys_connect, VG_DRV_NR_CONNECT)
 
 /* The per-syscall tracepoints (CONFIG_FTRACE_SYSCALLS): the others pay the kernel's test of
  * its enabled-syscalls bitmap, not a BPF program run. */
@@ -133,11 +129,11 @@ ENTER_FENTRY(__x64_sys_connect, NR_CONNECT)
 	int vg_enter_tp_##name(struct trace_event_raw_sys_enter *ctx) \
 	{ return capture_enter(nr, ctx->args[0], ctx->args[1], ctx->args[2]); }
 
-ENTER_TRACEPOINT(open, NR_OPEN)
-ENTER_TRACEPOINT(openat, NR_OPENAT)
-ENTER_TRACEPOINT(openat2, NR_OPENAT2)
-ENTER_TRACEPOINT(creat, NR_CREAT)
-ENTER_TRACEPOINT(connect, NR_CONNECT)
+ENTER_TRACEPOINT(open, VG_DRV_NR_OPEN)
+ENTER_TRACEPOINT(openat, VG_DRV_NR_OPENAT)
+ENTER_TRACEPOINT(openat2, VG_DRV_NR_OPENAT2)
+ENTER_TRACEPOINT(creat, VG_DRV_NR_CREAT)
+ENTER_TRACEPOINT(connect, VG_DRV_NR_CONNECT)
 
 /* Last resort: one program on every syscall's entry. */
 SEC("tp_btf/sys_enter")
@@ -175,12 +171,9 @@ int BPF_PROG(vg_sys_exit, struct pt_regs *regs, long ret)
 	__u32 id = (__u32)regs->orig_ax;
 	if (id >= VG_DRV_MAX_SYSCALLS || !vg_interesting[id])
 		return 0;
-	if (is_self())
+	if (is_self() || is_compat_task())
 		return 0;
-	struct task_struct *t = cur_task();
-	if (BPF_CORE_READ(t, thread_info.status) & TS_COMPAT)
-		return 0; /* 32-bit syscall numbers mean something else */
-	if (vg_drop_failed && ret < 0 && id != NR_EXECVE && id != NR_EXECVEAT) {
+	if (vg_drop_failed && ret < 0 && id != VG_DRV_NR_EXECVE && id != VG_DRV_NR_EXECVEAT) {
 		if (is_enter_captured(id)) { /* no filler will release sys_enter's copy */
 			__u32 tid = (__u32)bpf_get_current_pid_tgid();
 			bpf_map_delete_elem(&vg_enter_args, &tid);
@@ -349,7 +342,7 @@ FILLER(vg_generic_x)
 
 FILLER(vg_open_x)
 {
-	struct vg_enter_arg *a = enter_arg(NR_OPEN);
+	struct vg_enter_arg *a = enter_arg(VG_DRV_NR_OPEN);
 	struct evb e;
 	if (!evb_begin(&e, PPME_SYSCALL_OPEN_X, 6))
 		goto out;
@@ -370,7 +363,7 @@ out:
 
 FILLER(vg_openat_x)
 {
-	struct vg_enter_arg *a = enter_arg(NR_OPENAT);
+	struct vg_enter_arg *a = enter_arg(VG_DRV_NR_OPENAT);
 	struct evb e;
 	if (!evb_begin(&e, PPME_SYSCALL_OPENAT_2_X, 7))
 		goto out;
@@ -392,7 +385,7 @@ out:
 
 FILLER(vg_openat2_x)
 {
-	struct vg_enter_arg *a = enter_arg(NR_OPENAT2);
+	struct vg_enter_arg *a = enter_arg(VG_DRV_NR_OPENAT2);
 	struct evb e;
 	if (!evb_begin(&e, PPME_SYSCALL_OPENAT2_X, 8))
 		goto out;
@@ -417,7 +410,7 @@ out:
 
 FILLER(vg_creat_x)
 {
-	struct vg_enter_arg *a = enter_arg(NR_CREAT);
+	struct vg_enter_arg *a = enter_arg(VG_DRV_NR_CREAT);
 	struct evb e;
 	if (!evb_begin(&e, PPME_SYSCALL_CREAT_X, 6))
 		goto out;
@@ -790,7 +783,7 @@ FILLER(vg_socket_x)
 
 FILLER(vg_connect_x)
 {
-	struct vg_enter_arg *a = enter_arg(NR_CONNECT);
+	struct vg_enter_arg *a = enter_arg(VG_DRV_NR_CONNECT);
 	struct evb e;
 	if (!evb_begin(&e, PPME_SOCKET_CONNECT_X, 4))
 		goto out;
@@ -1228,14 +1221,14 @@ struct {
 	__type(value, struct vg_exec_stash);
 } vg_exec_names SEC(".maps");
 
-/* vg_interesting[NR_EXECVE] == VG_EXEC_FOR_EXECVEAT: execve's slot is only on so that
+/* vg_interesting[VG_DRV_NR_EXECVE] == VG_EXEC_FOR_EXECVEAT: execve's slot is only on so that
  * successful execveat calls reach their filler. */
 #define VG_EXEC_FOR_EXECVEAT 2
 
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(vg_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	if (!vg_interesting[NR_EXECVE] || is_self())
+	if (!vg_interesting[VG_DRV_NR_EXECVE] || is_self())
 		return 0;
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct vg_pathbuf *pb = bpf_map_lookup_elem(&vg_pathmap, &cpu);
@@ -1265,9 +1258,9 @@ FILLER(vg_execve_x)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct vg_exec_stash *st = ret == 0 ? bpf_map_lookup_elem(&vg_exec_names, &tid) : NULL;
 	if (st && st->fd_based) {
-		if (vg_interesting[NR_EXECVEAT])
+		if (vg_interesting[VG_DRV_NR_EXECVEAT])
 			execveat_event(ret);
-	} else if (vg_interesting[NR_EXECVE] != VG_EXEC_FOR_EXECVEAT) {
+	} else if (vg_interesting[VG_DRV_NR_EXECVE] != VG_EXEC_FOR_EXECVEAT) {
 		struct evb e;
 		if (evb_begin(&e, PPME_SYSCALL_EXECVE_19_X, 31)) {
 			fill_execve(&e, cur_task(), ret);

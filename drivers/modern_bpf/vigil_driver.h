@@ -19,6 +19,15 @@
 /* Slot of the selection table that enables procexit (sched_process_exit); x86_64 has no
  * syscall with this number. */
 #define VG_DRV_PROCEXIT_SLOT (VG_DRV_MAX_SYSCALLS - 1)
+/* x86_64 syscall numbers both sides act on: exec (its exit needs sched_process_exec's stash)
+ * and the five whose user arguments are copied at entry (TOCTOU). */
+#define VG_DRV_NR_OPEN 2
+#define VG_DRV_NR_CONNECT 42
+#define VG_DRV_NR_EXECVE 59
+#define VG_DRV_NR_CREAT 85
+#define VG_DRV_NR_OPENAT 257
+#define VG_DRV_NR_EXECVEAT 322
+#define VG_DRV_NR_OPENAT2 437
 /* Power of two; per-CPU counters are indexed by cpu & (VG_DRV_MAX_CPUS - 1). */
 #define VG_DRV_MAX_CPUS 1024
 

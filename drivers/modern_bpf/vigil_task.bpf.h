@@ -9,9 +9,9 @@
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630
 
 /* State of the path and cgroup walks. It lives in the map value, not on the stack: the
- * verifier does not track map contents, so every exit of a walk's (unrolled) loop reaches the
- * code after the loop in the same verifier state and is checked once, not once per iteration
- * and branch (which overflowed the 1M-instruction budget of execve and clone). */
+ * verifier does not track map contents, so every exit of a walk reaches the code after it in
+ * the same verifier state and is checked once, not once per iteration and branch (which
+ * overflowed the 1M-instruction budget of execve and clone). */
 struct vg_walk {
 	__u64 d, vmnt, mnt; /* path walk: current dentry, vfsmount and mount */
 	__u64 kn;           /* cgroup walk: current kernfs node */
@@ -77,10 +77,12 @@ static __always_inline __u64 inode_ctime(struct inode *ino)
 	return BPF_CORE_READ(o, i_ctime.tv_sec) * 1000000000ULL + BPF_CORE_READ(o, i_ctime.tv_nsec);
 }
 
-/* Runs STEP(i) ("if (step(i, ...)) break;") for i < n, as a bounded loop (kernel >= 5.3; bpf_loop
- * would need 5.17), kept rolled so programs stay small. */
-#define VG_BOUNDED_LOOP(n, STEP) \
-	_Pragma("clang loop unroll(disable)") for (__u32 _i = 0; _i < (n); _i++) STEP(_i)
+/* Runs step(i, ...) for i < n until it returns non-zero, as a bounded loop (kernel >= 5.3;
+ * bpf_loop would need 5.17), kept rolled so programs stay small. */
+#define VG_BOUNDED_LOOP(n, step, ...)                                            \
+	_Pragma("clang loop unroll(disable)") for (__u32 _i = 0; _i < (n); _i++) \
+		if (step(_i, __VA_ARGS__))                                         \
+			break
 
 /* The same, written out: for loops with early "continue" exits. Clang lays such a loop out with
  * its latch falling through into an entry in the middle of the body, which kernels before 6.x
@@ -152,9 +154,7 @@ static __always_inline void put_path(struct evb *e, struct vfsmount *vmnt, struc
 	pb->w.vmnt = (__u64)vmnt;
 	pb->w.mnt = (__u64)vmnt - bpf_core_field_offset(struct mount, mnt);
 	pb->w.pos = PATH_SCRATCH;
-#define PATH_STEP(i) if (path_step(i, pb)) break;
-	VG_BOUNDED_LOOP(MAX_PATH_COMPONENTS, PATH_STEP);
-#undef PATH_STEP
+	VG_BOUNDED_LOOP(MAX_PATH_COMPONENTS, path_step, pb);
 	evb_commit(e, emit_walked(e->buf, pb, pb->w.pos, e->pos));
 }
 
@@ -262,9 +262,7 @@ static __always_inline long cgroups_step(__u32 i, struct vg_pathbuf *pb, __u8 *b
 	cur++;
 	w->kn = (__u64)BPF_CORE_READ(css, cgroup, kn);
 	w->kpos = PATH_SCRATCH;
-#define CGROUP_STEP(i) if (cgroup_step(i, pb)) break;
-	VG_BOUNDED_LOOP(MAX_CGROUP_DEPTH, CGROUP_STEP);
-#undef CGROUP_STEP
+	VG_BOUNDED_LOOP(MAX_CGROUP_DEPTH, cgroup_step, pb);
 	w->cur = cur + emit_walked(buf, pb, w->kpos, cur);
 	return 0;
 }
@@ -326,7 +324,6 @@ static __always_inline __u32 task_tty(struct task_struct *t)
 	return (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
 }
 
-/* libscap PPM_EXE_* flags of the task's executable. */
 /* Whether an overlayfs inode has an upper (container-written) copy. struct ovl_inode lives in
  * the overlay module's BTF, which is absent until the module loads (Debian builds it as a
  * module), so it is not relocated against: its __upperdentry has followed the embedded VFS
@@ -338,6 +335,7 @@ static __always_inline bool ovl_has_upper(struct inode *ino)
 	return upper != NULL;
 }
 
+/* libscap PPM_EXE_* flags of the task's executable. */
 static __always_inline __u32 exe_flags(struct task_struct *t, struct file *exe)
 {
 	if (!exe)

@@ -25,8 +25,9 @@ static const struct {
 	uint32_t nr;
 	const char *fn;
 } enter_captured_tab[SP_ENTER_CAPTURED] = {
-	{2, "__x64_sys_open"}, {257, "__x64_sys_openat"}, {437, "__x64_sys_openat2"},
-	{85, "__x64_sys_creat"}, {42, "__x64_sys_connect"},
+	{VG_DRV_NR_OPEN, "__x64_sys_open"}, {VG_DRV_NR_OPENAT, "__x64_sys_openat"},
+	{VG_DRV_NR_OPENAT2, "__x64_sys_openat2"}, {VG_DRV_NR_CREAT, "__x64_sys_creat"},
+	{VG_DRV_NR_CONNECT, "__x64_sys_connect"},
 };
 
 struct sp_driver {
@@ -56,7 +57,8 @@ static void keep_line(char *dst, size_t cap, const char *src, size_t n)
 	snprintf(dst, cap, "%.*s", (int)n, src);
 }
 
-/* The last two non-empty lines of a verifier log, joined with " | ". */
+/* The last three lines of a verifier log (the failing instruction, the reason, the totals),
+ * joined with '|'. */
 static void keep_verifier_tail(const char *log)
 {
 	const char *end = strstr(log, "-- END PROG LOAD LOG --");
@@ -250,17 +252,17 @@ sp_driver *sp_driver_open(const sp_driver_opts *o, vsdk_error *err)
 		vsdk_error_set(err, "out of memory");
 		return NULL;
 	}
-	int ncpus = libbpf_num_possible_cpus();
-	if (ncpus <= 0 || ncpus > VG_DRV_MAX_CPUS) {
-		vsdk_error_set(err, "unsupported number of CPUs (%d)", ncpus);
+	d->ncpus = sp_driver_possible_cpus();
+	if (d->ncpus == 0) {
+		vsdk_error_set(err, "unsupported number of CPUs (%d)", libbpf_num_possible_cpus());
 		free(d);
 		return NULL;
 	}
-	d->ncpus = (uint32_t)ncpus;
 	bool fentry = fentry_usable();
 	int rc = load_skeleton(d, o, fentry);
-	if (rc != 0 && fentry && strstr(last_libbpf_msg, "prog 'vg_enter___x64_sys_")) {
-		/* refused in a way the probe did not catch: the capture falls back to tracepoints */
+	if (rc != 0 && fentry) {
+		/* an fentry program refused in a way the probe did not catch (or another failure,
+		 * which the second load reports): the capture falls back to tracepoints */
 		vigil_bpf__destroy(d->skel);
 		rc = load_skeleton(d, o, false);
 	}
@@ -382,14 +384,14 @@ bool sp_driver_select(sp_driver *d, const sp_selection *s, vsdk_error *err)
 			any_syscall = true;
 		if (t[i].filler && enter_captured(t[i].nr))
 			enter = true;
-		if (t[i].nr == 59 || t[i].nr == 322) /* both need the sched_process_exec stash */
+		if (t[i].nr == VG_DRV_NR_EXECVE || t[i].nr == VG_DRV_NR_EXECVEAT) /* the exec stash */
 			exec = true;
 		if (t[i].nr == VG_DRV_PROCEXIT_SLOT)
 			procexit = true;
 	}
 	/* a successful execveat exits through execve's slot (see vigil.bpf.c) */
-	if (on[322] && !on[59])
-		on[59] = 2;
+	if (on[VG_DRV_NR_EXECVEAT] && !on[VG_DRV_NR_EXECVE])
+		on[VG_DRV_NR_EXECVE] = 2;
 	/* sys_exit before the enter capture: a copy is never made without an exit to release it */
 	return toggle(d->skel->progs.vg_sys_exit, &d->sys_exit, any_syscall, err) &&
 	       select_enter(d, enter, err) &&
@@ -417,6 +419,12 @@ void sp_driver_stats_read(const sp_driver *d, sp_driver_stats *out)
 		out->n_drops_max_size += one.n_drops_max_size;
 		out->n_drops_scratch += one.n_drops_scratch;
 	}
+}
+
+uint32_t sp_driver_possible_cpus(void)
+{
+	int n = libbpf_num_possible_cpus();
+	return n > 0 && n <= VG_DRV_MAX_CPUS ? (uint32_t)n : 0;
 }
 
 uint32_t sp_driver_ncpus(const sp_driver *d) { return d->ncpus; }

@@ -43,6 +43,8 @@ void sp_driver_stats_read(const sp_driver *d, sp_driver_stats *out);
 /* Per-CPU counters of one CPU (cpu < sp_driver_ncpus). */
 void sp_driver_stats_cpu(const sp_driver *d, uint32_t cpu, sp_driver_stats *out);
 
+/* CPUs the driver counts for (possible CPUs), 0 when more than it supports. */
+uint32_t sp_driver_possible_cpus(void);
 uint32_t sp_driver_ncpus(const sp_driver *d);
 uint32_t sp_driver_nrings(const sp_driver *d);
 int sp_driver_ring_fd(const sp_driver *d, uint32_t ring);

@@ -67,14 +67,14 @@ struct sp_plugin {
 	bool repair;
 	bool all;
 	sp_instance *live; /* for metrics */
-	/* Counters of live instances already closed: metrics stay monotonic, and the final
-	 * `--stats` read after close still shows every drop. */
-	sp_driver_stats closed;
 	uint64_t closed_delivered;
 	uint64_t last_selected;
-	/* Per-CPU counters, reported as n_evts_cpu_N / n_drops_cpu_N: sized at the first live
-	 * open (the number of possible CPUs does not change). */
+	/* Per-CPU counters of live instances already closed: metrics stay monotonic, and the
+	 * final `--stats` read after close still shows every drop. Reported per CPU as
+	 * n_evts_cpu_N / n_drops_cpu_N, and summed into the totals. Sized at init for the
+	 * possible CPUs, which do not change. */
 	uint32_t ncpus;
+	bool per_cpu_reported; /* from the first live open on (a capture replay has no CPUs) */
 	sp_driver_stats *cpu_closed;
 	char (*cpu_names)[2][24];
 	ss_plugin_metric *metrics; /* M_COUNT + 2 * ncpus */
@@ -240,6 +240,22 @@ static void set_defaults(sp_plugin *p)
 	p->repair = p->all = false;
 }
 
+static bool alloc_metrics(sp_plugin *p)
+{
+	p->ncpus = sp_driver_possible_cpus();
+	size_t slots = p->ncpus ? p->ncpus : 1;
+	p->cpu_closed = calloc(slots, sizeof *p->cpu_closed);
+	p->cpu_names = calloc(slots, sizeof *p->cpu_names);
+	p->metrics = calloc(M_COUNT + 2 * slots, sizeof *p->metrics);
+	if (!p->cpu_closed || !p->cpu_names || !p->metrics)
+		return vsdk_error_set(&p->err, "out of memory"), false;
+	for (uint32_t cpu = 0; cpu < p->ncpus; cpu++) {
+		snprintf(p->cpu_names[cpu][0], sizeof p->cpu_names[cpu][0], "n_evts_cpu_%u", cpu);
+		snprintf(p->cpu_names[cpu][1], sizeof p->cpu_names[cpu][1], "n_drops_cpu_%u", cpu);
+	}
+	return true;
+}
+
 VIGIL_PLUGIN_EXPORT ss_plugin_t *plugin_init(const ss_plugin_init_input *in, ss_plugin_rc *rc)
 {
 	sp_plugin *p = calloc(1, sizeof *p);
@@ -249,7 +265,8 @@ VIGIL_PLUGIN_EXPORT ss_plugin_t *plugin_init(const ss_plugin_init_input *in, ss_
 	}
 	vsdk_logger_init(&p->log, in);
 	set_defaults(p);
-	*rc = parse_config(p, in->config, &p->err) ? SS_PLUGIN_SUCCESS : SS_PLUGIN_FAILURE;
+	bool ok = alloc_metrics(p) && parse_config(p, in->config, &p->err);
+	*rc = ok ? SS_PLUGIN_SUCCESS : SS_PLUGIN_FAILURE;
 	return p;
 }
 
@@ -281,40 +298,14 @@ static uint64_t stats_drops(const sp_driver_stats *st)
 	return st->n_drops_buffer + st->n_drops_max_size + st->n_drops_scratch;
 }
 
-/* Sizes the metrics for the driver's CPUs: at the first live open, or for the totals alone
- * (ncpus 0) when metrics are asked before (capture replay). */
-static bool alloc_metrics(sp_plugin *p, uint32_t ncpus)
-{
-	if (p->metrics && p->ncpus >= ncpus)
-		return true;
-	free(p->cpu_closed); /* only ever sized for 0 CPUs here: no counts lost */
-	free(p->cpu_names);
-	free(p->metrics);
-	p->ncpus = 0;
-	p->cpu_closed = calloc(ncpus, sizeof *p->cpu_closed);
-	p->cpu_names = calloc(ncpus, sizeof *p->cpu_names);
-	p->metrics = calloc(M_COUNT + 2 * (size_t)ncpus, sizeof *p->metrics);
-	if (!p->cpu_closed || !p->cpu_names || !p->metrics)
-		return vsdk_error_set(&p->err, "out of memory"), false;
-	for (uint32_t cpu = 0; cpu < ncpus; cpu++) {
-		snprintf(p->cpu_names[cpu][0], sizeof p->cpu_names[cpu][0], "n_evts_cpu_%u", cpu);
-		snprintf(p->cpu_names[cpu][1], sizeof p->cpu_names[cpu][1], "n_drops_cpu_%u", cpu);
-	}
-	p->ncpus = ncpus;
-	return true;
-}
-
 static void instance_free(sp_instance *h)
 {
 	if (!h)
 		return;
 	if (h->p && h->p->live == h) {
 		sp_plugin *p = h->p;
-		sp_driver_stats st = {0};
-		if (h->drv)
-			sp_driver_stats_read(h->drv, &st);
-		stats_add(&p->closed, &st);
 		for (uint32_t cpu = 0; h->drv && cpu < p->ncpus; cpu++) {
+			sp_driver_stats st;
 			sp_driver_stats_cpu(h->drv, cpu, &st);
 			stats_add(&p->cpu_closed[cpu], &st);
 		}
@@ -342,8 +333,9 @@ static bool open_live(sp_plugin *p, sp_instance *h)
 		vsdk_log(&p->log, SS_PLUGIN_LOG_SEV_DEBUG,
 		         "%zu requested event types are not traced by the driver", unknown);
 	h->drv = sp_driver_open(&p->dopts, &p->err);
-	if (!h->drv || !alloc_metrics(p, sp_driver_ncpus(h->drv)))
+	if (!h->drv)
 		return false;
+	p->per_cpu_reported = true;
 	uint32_t n = sp_driver_nrings(h->drv);
 	int fds[1024];
 	if (n > 1024)
@@ -491,24 +483,29 @@ static void set_metric(ss_plugin_metric *m, const char *name, ss_plugin_metric_t
 	m->value.u64 = v;
 }
 
-/* Totals first (n_drops is what vigil's drop policy watches), then each CPU's events and
- * drops: a CPU whose ring overflows shows where the load is. */
+/* Totals first (n_drops is what vigil's drop policy watches; each is the sum over CPUs), then
+ * each CPU's events and drops: a CPU whose ring overflows shows where the load is. */
 VIGIL_PLUGIN_EXPORT ss_plugin_metric *plugin_get_metrics(ss_plugin_t *s, uint32_t *num_metrics)
 {
 	sp_plugin *p = s;
-	*num_metrics = 0;
-	if (!alloc_metrics(p, 0))
-		return NULL;
-	sp_driver_stats st = p->closed;
+	const ss_plugin_metric_type mono = SS_PLUGIN_METRIC_TYPE_MONOTONIC;
+	sp_driver_stats st = {0};
+	for (uint32_t cpu = 0; cpu < p->ncpus; cpu++) {
+		sp_driver_stats c = p->cpu_closed[cpu];
+		if (p->live) {
+			sp_driver_stats now;
+			sp_driver_stats_cpu(p->live->drv, cpu, &now);
+			stats_add(&c, &now);
+		}
+		stats_add(&st, &c);
+		set_metric(&p->metrics[M_COUNT + 2 * cpu], p->cpu_names[cpu][0], mono, c.n_evts);
+		set_metric(&p->metrics[M_COUNT + 2 * cpu + 1], p->cpu_names[cpu][1], mono, stats_drops(&c));
+	}
 	uint64_t delivered = p->closed_delivered;
 	if (p->live) {
-		sp_driver_stats now;
-		sp_driver_stats_read(p->live->drv, &now);
-		stats_add(&st, &now);
 		delivered += p->live->delivered;
 		p->last_selected = p->live->selected;
 	}
-	const ss_plugin_metric_type mono = SS_PLUGIN_METRIC_TYPE_MONOTONIC;
 	set_metric(&p->metrics[M_EVTS], "n_evts", mono, st.n_evts);
 	set_metric(&p->metrics[M_DROPS], "n_drops", mono, stats_drops(&st));
 	set_metric(&p->metrics[M_DROPS_BUFFER], "n_drops_buffer_total", mono, st.n_drops_buffer);
@@ -517,16 +514,6 @@ VIGIL_PLUGIN_EXPORT ss_plugin_metric *plugin_get_metrics(ss_plugin_t *s, uint32_
 	set_metric(&p->metrics[M_DELIVERED], "n_evts_delivered", mono, delivered);
 	set_metric(&p->metrics[M_SELECTED], "n_syscalls_selected", SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC,
 	           p->last_selected);
-	for (uint32_t cpu = 0; cpu < p->ncpus; cpu++) {
-		sp_driver_stats c = p->cpu_closed[cpu];
-		if (p->live) {
-			sp_driver_stats now;
-			sp_driver_stats_cpu(p->live->drv, cpu, &now);
-			stats_add(&c, &now);
-		}
-		set_metric(&p->metrics[M_COUNT + 2 * cpu], p->cpu_names[cpu][0], mono, c.n_evts);
-		set_metric(&p->metrics[M_COUNT + 2 * cpu + 1], p->cpu_names[cpu][1], mono, stats_drops(&c));
-	}
-	*num_metrics = M_COUNT + 2 * p->ncpus;
+	*num_metrics = M_COUNT + (p->per_cpu_reported ? 2 * p->ncpus : 0);
 	return p->metrics;
 }

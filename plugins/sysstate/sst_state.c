@@ -112,6 +112,20 @@ static bool sst_state_read_config(sst_config *cfg, const char *text, vsdk_error 
 	return ok;
 }
 
+/* Seeds the tables from procfs at init, before any source opens: seeding at the first event
+ * lost every process that existed before vigil but exited before that event was parsed, with
+ * the parent links of its children (a shell that runs one command is gone by the time its
+ * events arrive). A vigil watching only gVisor sandboxes can set procfs false: sandboxed tids
+ * never match host entries. */
+static void sst_state_seed(sst_state *st)
+{
+	if (!st->cfg.procfs)
+		return;
+	uint32_t n = sst_procfs_scan(&st->threads, st->cfg.proc_root);
+	vsdk_log(&st->log, SS_PLUGIN_LOG_SEV_INFO, "seeded %u threads, %u processes from %s", n,
+		 st->threads.procs.count, st->cfg.proc_root);
+}
+
 sst_state *sst_state_new(const char *config, const ss_plugin_init_input *in, vsdk_error *err)
 {
 	pthread_once(&sst_state_pidx_once, sst_state_build_pidx);
@@ -292,18 +306,6 @@ static bool sst_state_is_host_tid(int64_t tid)
 	return tid > 0 && tid <= INT32_MAX;
 }
 
-/* At init, before any source opens: seeding at the first event instead lost every process
- * that existed before vigil but exited before that event was parsed, with the parent links of
- * its children (a shell that runs one command is gone by the time its events arrive). */
-void sst_state_seed(sst_state *st)
-{
-	if (st->seeded || !st->cfg.procfs)
-		return;
-	st->seeded = true;
-	uint32_t n = sst_procfs_scan(&st->threads, st->cfg.proc_root);
-	vsdk_log(&st->log, SS_PLUGIN_LOG_SEV_INFO, "seeded %u threads, %u processes from %s", n,
-		 st->threads.procs.count, st->cfg.proc_root);
-}
 
 sst_thread *sst_state_lookup_unknown(sst_state *st, int64_t tid, uint64_t ts)
 {

@@ -31,7 +31,7 @@ typedef enum sst_pname {
 typedef struct sst_config {
 	uint32_t thread_table_size; /* default 262144 */
 	uint32_t fd_table_size;     /* per process, default 4096 */
-	bool procfs;                /* seed from procfs (at the first host event) and look up
+	bool procfs;                /* seed from procfs (at init) and look up
 	                             * unknown host threads there */
 	char *proc_root;            /* owned; default "/proc" */
 	char *host_root;            /* owned; prefix of /etc/passwd, /etc/group, /etc/hosts; "" */
@@ -68,7 +68,6 @@ typedef struct sst_state {
 	int64_t pending_exit_tid, pending_exit_reaper;
 	bool pending_close;
 	int64_t pending_close_pid, pending_close_fd;
-	bool seeded;                 /* procfs scanned (at init, see sst_state_seed) */
 	uint64_t last_maint_ts;
 	int64_t miss[64];            /* tids recently not found in procfs */
 	uint32_t miss_pos;
@@ -122,10 +121,6 @@ const char *sst_state_resolve_path(sst_state *st, const sst_proc *p, int i);
 
 /* Fills f's name, nameraw, flags and type from the current open/openat/openat2/creat event. */
 void sst_state_fill_open(sst_state *st, const sst_proc *p, sst_fd *f);
-
-/* Seeds the tables from procfs once, at init when cfg.procfs (a vigil watching only gVisor
- * sandboxes can set procfs false: sandboxed tids never match host entries). */
-void sst_state_seed(sst_state *st);
 
 /* Looks up a thread the table does not know in procfs (host tids only, rate-limited by a small
  * negative cache). NULL when unavailable. */
